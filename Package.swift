@@ -1,0 +1,61 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Language mode 5: the transfer threads hand C pointers between threads under their own locks,
+// which strict Swift 6 checking cannot see; the pure core stays free of shared state either way.
+let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+
+let package = Package(
+    name: "gather",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gather", targets: ["gather"]),
+        .library(name: "GatherCore", targets: ["GatherCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Pure logic: no sockets, no threads, no clocks of its own.
+        .target(name: "GatherCore", dependencies: ["Yams"], swiftSettings: v5),
+
+        // libcurl: the system library, typed C wrappers, and the transfer engine.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "CCurlShim", dependencies: ["CCurl"]),
+        .target(name: "GatherCurl", dependencies: ["CCurl", "CCurlShim"], swiftSettings: v5),
+
+        // Simulated backends served with SwiftNIO.
+        .target(name: "GatherFixtures", dependencies: [
+            "GatherCore", "Yams",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ], swiftSettings: v5),
+
+        // The gateway: SwiftNIO server, fan-out driver, admin listener.
+        .target(name: "GatherServer", dependencies: [
+            "GatherCore", "GatherCurl",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: v5),
+
+        .executableTarget(name: "gather", dependencies: [
+            "GatherCore", "GatherServer", "GatherFixtures",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: v5),
+
+        .testTarget(name: "GatherCoreTests", dependencies: ["GatherCore"], swiftSettings: v5),
+        .testTarget(name: "GatherCurlTests", dependencies: ["GatherCurl"], swiftSettings: v5),
+        .testTarget(name: "GatherFixturesTests", dependencies: ["GatherFixtures", "GatherCore"], swiftSettings: v5),
+        .testTarget(name: "GatherIntegrationTests", dependencies: [
+            "GatherServer", "GatherFixtures", "GatherCore", "GatherCurl",
+        ], swiftSettings: v5),
+    ]
+)

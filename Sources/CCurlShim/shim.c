@@ -1,0 +1,212 @@
+#define _GNU_SOURCE
+#include "CCurlShim.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+CURLcode gather_easy_setopt_long(CURL *easy, CURLoption option, long value) {
+    return curl_easy_setopt(easy, option, value);
+}
+
+CURLcode gather_easy_setopt_str(CURL *easy, CURLoption option, const char *value) {
+    return curl_easy_setopt(easy, option, value);
+}
+
+CURLcode gather_easy_setopt_ptr(CURL *easy, CURLoption option, void *value) {
+    return curl_easy_setopt(easy, option, value);
+}
+
+CURLcode gather_easy_setopt_off_t(CURL *easy, CURLoption option, curl_off_t value) {
+    return curl_easy_setopt(easy, option, value);
+}
+
+CURLcode gather_easy_setopt_slist(CURL *easy, CURLoption option, struct curl_slist *value) {
+    return curl_easy_setopt(easy, option, value);
+}
+
+CURLcode gather_easy_set_write_callback(CURL *easy, gather_data_callback callback, void *userdata) {
+    CURLcode code = curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, callback);
+    if (code != CURLE_OK) return code;
+    return curl_easy_setopt(easy, CURLOPT_WRITEDATA, userdata);
+}
+
+CURLcode gather_easy_set_header_callback(CURL *easy, gather_data_callback callback, void *userdata) {
+    CURLcode code = curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, callback);
+    if (code != CURLE_OK) return code;
+    return curl_easy_setopt(easy, CURLOPT_HEADERDATA, userdata);
+}
+
+CURLcode gather_easy_set_xferinfo_callback(CURL *easy, gather_xferinfo_callback callback, void *userdata) {
+    CURLcode code = curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, callback);
+    if (code != CURLE_OK) return code;
+    code = curl_easy_setopt(easy, CURLOPT_XFERINFODATA, userdata);
+    if (code != CURLE_OK) return code;
+    return curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+}
+
+CURLcode gather_easy_getinfo_long(CURL *easy, CURLINFO info, long *out) {
+    return curl_easy_getinfo(easy, info, out);
+}
+
+CURLcode gather_easy_getinfo_double(CURL *easy, CURLINFO info, double *out) {
+    return curl_easy_getinfo(easy, info, out);
+}
+
+CURLcode gather_easy_getinfo_off_t(CURL *easy, CURLINFO info, curl_off_t *out) {
+    return curl_easy_getinfo(easy, info, out);
+}
+
+CURLcode gather_easy_getinfo_str(CURL *easy, CURLINFO info, const char **out) {
+    return curl_easy_getinfo(easy, info, out);
+}
+
+CURLcode gather_easy_getinfo_ptr(CURL *easy, CURLINFO info, void **out) {
+    // CURLINFO_PRIVATE is declared as char* by libcurl; any data pointer round-trips.
+    char *value = NULL;
+    CURLcode code = curl_easy_getinfo(easy, info, &value);
+    *out = value;
+    return code;
+}
+
+CURLMcode gather_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
+    return curl_multi_setopt(multi, option, value);
+}
+
+CURLMcode gather_multi_setopt_ptr(CURLM *multi, CURLMoption option, void *value) {
+    return curl_multi_setopt(multi, option, value);
+}
+
+CURLMcode gather_multi_set_socket_callback(CURLM *multi, curl_socket_callback callback, void *userp) {
+    CURLMcode code = curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, callback);
+    if (code != CURLM_OK) return code;
+    return curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, userp);
+}
+
+CURLMcode gather_multi_set_timer_callback(CURLM *multi, curl_multi_timer_callback callback, void *userp) {
+    CURLMcode code = curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, callback);
+    if (code != CURLM_OK) return code;
+    return curl_multi_setopt(multi, CURLMOPT_TIMERDATA, userp);
+}
+
+CURLcode gather_multi_message_result(const CURLMsg *message) {
+    return message->data.result;
+}
+
+int gather_multi_message_is_done(const CURLMsg *message) {
+    return message->msg == CURLMSG_DONE;
+}
+
+static pthread_once_t global_init_once = PTHREAD_ONCE_INIT;
+static CURLcode global_init_result = CURLE_FAILED_INIT;
+
+static void run_global_init(void) {
+    global_init_result = curl_global_init(CURL_GLOBAL_ALL);
+}
+
+CURLcode gather_curl_global_init_once(void) {
+    pthread_once(&global_init_once, run_global_init);
+    return global_init_result;
+}
+
+int gather_epoll_create(void) {
+    return epoll_create1(EPOLL_CLOEXEC);
+}
+
+int gather_epoll_watch(int epfd, int fd, int known, int want_read, int want_write) {
+    struct epoll_event event = {0};
+    event.events = (want_read ? EPOLLIN : 0) | (want_write ? EPOLLOUT : 0);
+    event.data.fd = fd;
+    if (known) {
+        if (epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &event) == 0) return 0;
+        if (errno != ENOENT) return -1;
+        return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event);
+    }
+    if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event) == 0) return 0;
+    if (errno != EEXIST) return -1;
+    return epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &event);
+}
+
+void gather_epoll_unwatch(int epfd, int fd) {
+    struct epoll_event event = {0};
+    (void)epoll_ctl(epfd, EPOLL_CTL_DEL, fd, &event);
+}
+
+int gather_epoll_wait(int epfd, int *fds, int *flags, int capacity, int timeout_ms) {
+    enum { batch = 64 };
+    struct epoll_event events[batch];
+    if (capacity > batch) capacity = batch;
+    int count = epoll_wait(epfd, events, capacity, timeout_ms);
+    for (int i = 0; i < count; i++) {
+        uint32_t ready = events[i].events;
+        int bits = 0;
+        if (ready & (EPOLLIN | EPOLLHUP | EPOLLRDHUP)) bits |= CURL_CSELECT_IN;
+        if (ready & EPOLLOUT) bits |= CURL_CSELECT_OUT;
+        if (ready & (EPOLLERR | EPOLLHUP)) bits |= CURL_CSELECT_ERR;
+        fds[i] = events[i].data.fd;
+        flags[i] = bits;
+    }
+    return count;
+}
+
+int gather_eventfd_create(void) {
+    return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+}
+
+void gather_eventfd_signal(int fd) {
+    uint64_t one = 1;
+    ssize_t written;
+    do {
+        written = write(fd, &one, sizeof one);
+    } while (written < 0 && errno == EINTR);
+    // EAGAIN means the counter is saturated, so the fd is readable anyway.
+}
+
+void gather_eventfd_drain(int fd) {
+    uint64_t value;
+    ssize_t got;
+    do {
+        got = read(fd, &value, sizeof value);
+    } while (got < 0 && errno == EINTR);
+}
+
+void gather_close(int fd) {
+    if (fd >= 0) close(fd);
+}
+
+uint64_t gather_monotonic_nanos(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+}
+
+void gather_set_thread_name(const char *name) {
+    char truncated[16];
+    size_t i = 0;
+    for (; i < sizeof truncated - 1 && name[i] != 0; i++) truncated[i] = name[i];
+    truncated[i] = 0;
+    pthread_setname_np(pthread_self(), truncated);
+}
+
+struct gather_atomic_counter {
+    _Atomic uint64_t value;
+};
+
+gather_atomic_counter *gather_atomic_counter_create(void) {
+    gather_atomic_counter *counter = malloc(sizeof *counter);
+    if (counter) atomic_init(&counter->value, 0);
+    return counter;
+}
+
+void gather_atomic_counter_destroy(gather_atomic_counter *counter) {
+    free(counter);
+}
+
+uint64_t gather_atomic_counter_next(gather_atomic_counter *counter) {
+    return atomic_fetch_add_explicit(&counter->value, 1, memory_order_relaxed);
+}

@@ -1,0 +1,168 @@
+/// The completion state machine of one aggregated request: events in, actions out.
+///
+/// It owns no clock: every event carries `now` (Int64 nanoseconds, any monotonic origin) and
+/// the caller arms one timer for `nextWakeup`, calling `advance(now:)` when it fires.
+/// Every event first catches up with timers that fell due before it, so a late timer or a
+/// result that raced with a timeout still yields the same outcome.
+public struct FanOut: Sendable {
+    public let plan: FanOutPlan
+    /// The `now` the machine was created with; `finishedAt` values count from here.
+    public let startedAt: Int64
+    /// Absolute instant at which every unfinished upstream becomes `.timeout`.
+    public let deadlineAt: Int64
+
+    /// Route order, one per upstream.
+    public internal(set) var outcomes: [UpstreamOutcome]
+    /// When `advance(now:)` must next be called; nil before `start()` and once finished.
+    public internal(set) var nextWakeup: Int64?
+    public internal(set) var isFinished = false
+    public internal(set) var successCount = 0
+    /// Upstream indices in the order they reached a final state (skipped ones first), for
+    /// progressive (SSE) answers: emit the entries past the ones already sent.
+    public internal(set) var settledOrder: [Int]
+    /// The first upstream to end `.ok`: the winner under `rule == .first`.
+    public internal(set) var firstSuccess: Int?
+
+    var progress: [UpstreamProgress]
+    var attempts: [AttemptRecord]
+    /// Upstreams with a hedge or retry waiting for a parallel slot, first come first served;
+    /// entries before `slotQueueHead` are spent.
+    var slotQueue: [Int] = []
+    var slotQueueHead = 0
+    /// Primaries go out in route order: those from here on have not been sent yet.
+    var nextPrimary = 0
+    var inFlightTotal = 0
+    var pendingCount = 0
+    var lastNow: Int64
+    var started = false
+    let parallelLimit: Int
+    let quorumNeeded: Int
+
+    public init(plan: FanOutPlan, now: Int64) {
+        self.plan = plan
+        startedAt = now
+        lastNow = now
+        deadlineAt = SaturatingTime.add(now, max(0, plan.deadline))
+        parallelLimit = max(1, plan.maxParallel)
+        quorumNeeded = max(1, plan.quorum)
+
+        let count = plan.upstreams.count
+        var outcomes: [UpstreamOutcome] = []
+        var progress: [UpstreamProgress] = []
+        var settledOrder: [Int] = []
+        var pending = 0
+        outcomes.reserveCapacity(count)
+        progress.reserveCapacity(count)
+        settledOrder.reserveCapacity(count)
+        for (index, upstream) in plan.upstreams.enumerated() {
+            var state = UpstreamProgress(upstream)
+            if upstream.skipped {
+                state.isFinal = true
+                outcomes.append(UpstreamOutcome(status: .skipped, finishedAt: 0))
+                settledOrder.append(index)
+            } else {
+                outcomes.append(UpstreamOutcome())
+                pending += 1
+            }
+            progress.append(state)
+        }
+        self.outcomes = outcomes
+        self.progress = progress
+        self.settledOrder = settledOrder
+        pendingCount = pending
+        attempts = []
+        attempts.reserveCapacity(count)
+    }
+
+    /// Sends the first primaries (as many as `maxParallel` allows). Only the first call acts.
+    public mutating func start() -> [FanOutAction] {
+        guard !started, !isFinished else { return [] }
+        started = true
+        var actions: [FanOutAction] = []
+        let now = startedAt
+        if now >= deadlineAt {
+            closeOut(as: .timeout, at: deadlineAt, &actions)
+        } else if ruleIsMet {
+            closeOut(as: .cancelled, at: now, &actions)
+        } else {
+            fillSlots(now: now, &actions)
+            // A zero hedge delay is due at once.
+            processDue(through: now, now: now, &actions)
+        }
+        refreshWakeup()
+        return actions
+    }
+
+    /// Feeds back how one attempt ended. Results of attempts that are unknown, already
+    /// aborted or already reported are ignored: they lose the race with the abort.
+    public mutating func attemptFinished(_ id: AttemptID, _ result: AttemptResult,
+                                         now: Int64) -> [FanOutAction] {
+        guard started, !isFinished, let index = attemptIndex(of: id), attempts[index].inFlight else {
+            return []
+        }
+        let now = observe(now)
+        var actions: [FanOutAction] = []
+        // Timers that fell due strictly before this answer happened first.
+        processDue(through: SaturatingTime.subtract(now, 1), now: now, &actions)
+        if !isFinished {
+            if now >= deadlineAt {
+                closeOut(as: .timeout, at: deadlineAt, &actions)
+            } else {
+                if attempts[index].inFlight {
+                    record(result, ofAttemptAt: index, now: now, &actions)
+                    settleIfRuleMet(at: now, &actions)
+                    if !isFinished { fillSlots(now: now, &actions) }
+                }
+                if !isFinished { processDue(through: now, now: now, &actions) }
+            }
+        }
+        refreshWakeup()
+        return actions
+    }
+
+    /// Runs every timer due at or before `now`: hedges, retries, attempt timeouts, deadline.
+    public mutating func advance(now: Int64) -> [FanOutAction] {
+        guard started, !isFinished else { return [] }
+        let now = observe(now)
+        var actions: [FanOutAction] = []
+        processDue(through: now, now: now, &actions)
+        refreshWakeup()
+        return actions
+    }
+
+    /// The client went away: nothing left is worth waiting for.
+    public mutating func clientGone(now: Int64) -> [FanOutAction] {
+        cancelRemaining(now: now)
+    }
+
+    /// Ends the fan-out now for a reason the machine cannot see (a client that left, or a
+    /// `vote` that already has K agreeing bodies): in-flight attempts are aborted, pending
+    /// upstreams become `.cancelled`.
+    public mutating func cancelRemaining(now: Int64) -> [FanOutAction] {
+        guard !isFinished else { return [] }
+        started = true
+        let now = observe(now)
+        var actions: [FanOutAction] = []
+        closeOut(as: .cancelled, at: now, &actions)
+        refreshWakeup()
+        return actions
+    }
+
+    /// 200 when there are at least `minOK` successes; otherwise 504 if any upstream timed
+    /// out, else 502.
+    public var responseStatus: Int {
+        if successCount >= plan.minOK { return 200 }
+        return outcomes.contains { $0.status == .timeout } ? 504 : 502
+    }
+
+    /// Contract: partial iff an upstream ended other than `ok` or `cancelled`.
+    public var isPartial: Bool {
+        outcomes.contains { $0.status?.makesPartial ?? false }
+    }
+
+    /// Clocks read on different threads may disagree slightly; time never runs backwards here.
+    mutating func observe(_ now: Int64) -> Int64 {
+        if now > lastNow { lastNow = now }
+        return lastNow
+    }
+}

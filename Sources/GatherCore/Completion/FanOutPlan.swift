@@ -1,0 +1,26 @@
+/// Everything the completion machine needs to know about one request's fan-out, already
+/// resolved from the route (thresholds counted, durations in nanoseconds, breakers consulted).
+public struct FanOutPlan: Sendable, Equatable {
+    /// In route order; an upstream's index here is its index everywhere else.
+    public var upstreams: [PlannedUpstream]
+    public var rule: CompletionRule
+    /// K for `rule == .quorum`; below 1 counts as 1.
+    public var quorum: Int
+    /// Fewest successes for a 200 (see `FanOut.responseStatus`).
+    public var minOK: Int
+    /// Attempts (primaries, hedges and retries alike) in flight at once; `Int.max` when
+    /// unlimited, below 1 counts as 1.
+    public var maxParallel: Int
+    /// Whole fan-out budget in nanoseconds, relative to the machine's start; below 0 counts as 0.
+    public var deadline: Int64
+
+    public init(upstreams: [PlannedUpstream], rule: CompletionRule = .all, quorum: Int = 1,
+                minOK: Int = 1, maxParallel: Int = .max, deadline: Int64) {
+        self.upstreams = upstreams
+        self.rule = rule
+        self.quorum = quorum
+        self.minOK = minOK
+        self.maxParallel = maxParallel
+        self.deadline = deadline
+    }
+}

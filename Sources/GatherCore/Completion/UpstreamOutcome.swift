@@ -1,0 +1,25 @@
+/// One upstream's part of the answer (`upstreams.NAME` in the envelope).
+public struct UpstreamOutcome: Sendable, Equatable {
+    /// nil while the upstream is still pending.
+    public var status: UpstreamStatus?
+    public var httpStatus: Int?
+    /// Nanoseconds from the fan-out's start to the final state (`ms`).
+    public var finishedAt: Int64?
+    /// Every request sent: primary, hedges and retries.
+    public var attempts: Int
+    public var hedged: Bool
+    public var wonBy: AttemptKind?
+    public var winningAttempt: AttemptID?
+
+    public init(status: UpstreamStatus? = nil, httpStatus: Int? = nil, finishedAt: Int64? = nil,
+                attempts: Int = 0, hedged: Bool = false, wonBy: AttemptKind? = nil,
+                winningAttempt: AttemptID? = nil) {
+        self.status = status
+        self.httpStatus = httpStatus
+        self.finishedAt = finishedAt
+        self.attempts = attempts
+        self.hedged = hedged
+        self.wonBy = wonBy
+        self.winningAttempt = winningAttempt
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// An RFC 6901 JSON Pointer such as `/results/0/title`.
+public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
+    public let tokens: [String]
+
+    /// The whole document (`""`).
+    public static let root = JSONPointer(tokens: [])
+
+    public init(tokens: [String]) {
+        self.tokens = tokens
+    }
+
+    /// Parses `""` or `/a/b~1c`; nil when the text is not a pointer (no leading `/`, or a `~`
+    /// not followed by `0` or `1`).
+    public init?(_ text: String) {
+        if text.isEmpty { self.tokens = []; return }
+        guard text.first == "/" else { return nil }
+        var tokens: [String] = []
+        for raw in text.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
+            var token = ""
+            var iterator = raw.makeIterator()
+            while let character = iterator.next() {
+                if character == "~" {
+                    switch iterator.next() {
+                    case "0": token.append("~")
+                    case "1": token.append("/")
+                    default: return nil
+                    }
+                } else {
+                    token.append(character)
+                }
+            }
+            tokens.append(token)
+        }
+        self.tokens = tokens
+    }
+
+    public var description: String {
+        tokens.map { "/" + $0.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1") }
+            .joined()
+    }
+
+    /// The value this pointer names in `document`, or nil when any step is missing.
+    public func resolve(in document: JSONValue) -> JSONValue? {
+        var current = document
+        for token in tokens {
+            switch current {
+            case .object(let object):
+                guard let next = object[token] else { return nil }
+                current = next
+            case .array(let values):
+                guard let index = Self.arrayIndex(token), index < values.count else { return nil }
+                current = values[index]
+            default:
+                return nil
+            }
+        }
+        return current
+    }
+
+    /// RFC 6901 array index: digits only, no leading zero unless it is `0`.
+    private static func arrayIndex(_ token: String) -> Int? {
+        guard !token.isEmpty, token.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        if token.count > 1 && token.hasPrefix("0") { return nil }
+        return Int(token)
+    }
+}

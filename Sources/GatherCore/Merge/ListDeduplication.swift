@@ -1,0 +1,26 @@
+/// Keeps the first item for each dedupe key, in the order the candidates arrive (route order
+/// for concat, sorted order for sort), and collects every upstream that had the key.
+enum ListDeduplication {
+    static func merge(_ candidates: [MergeCandidate], dedupe: DedupeSpec?) -> [MergedItem] {
+        guard let dedupe else {
+            return candidates.map { MergedItem(item: $0.item, source: $0.upstream) }
+        }
+        var kept: [MergedItem] = []
+        kept.reserveCapacity(candidates.count)
+        var positionByKey: [DedupeKey: Int] = [:]
+        positionByKey.reserveCapacity(candidates.count)
+        for candidate in candidates {
+            guard let key = DedupeKey(of: candidate.item, spec: dedupe) else {
+                kept.append(MergedItem(item: candidate.item, source: candidate.upstream))
+                continue
+            }
+            if let position = positionByKey[key] {
+                kept[position].addSource(candidate.upstream)
+            } else {
+                positionByKey[key] = kept.count
+                kept.append(MergedItem(item: candidate.item, source: candidate.upstream))
+            }
+        }
+        return kept
+    }
+}

@@ -1,0 +1,41 @@
+/// `sort`: every upstream's items ordered by `sort.by` (see `SortKey`), ties kept in route
+/// order then rank; `dedupe` keeps the item that sorts first. Without a `sort:` block (the
+/// route loader rejects that) the items stay in route order.
+public struct SortMerge: MergeStage {
+    public var sort: SortSpec?
+    public var dedupe: DedupeSpec?
+    public var limit: Int?
+    public var provenance: Bool
+    public var summary: [SummarySpec]
+
+    public init(sort: SortSpec?, dedupe: DedupeSpec? = nil, limit: Int? = nil, provenance: Bool = true,
+                summary: [SummarySpec] = []) {
+        self.sort = sort
+        self.dedupe = dedupe
+        self.limit = limit
+        self.provenance = provenance
+        self.summary = summary
+    }
+
+    public init(_ spec: MergeSpec) {
+        self.init(sort: spec.sort, dedupe: spec.dedupe, limit: spec.limit, provenance: spec.provenance,
+                  summary: spec.summary)
+    }
+
+    public func merge(_ contributions: [UpstreamContribution]) -> MergeOutput {
+        var candidates = MergeCandidate.inRouteOrder(contributions)
+        if let sort {
+            let keys = candidates.map { SortKey(sort.by.resolve(in: $0.item)) }
+            // Sorting positions with the position as the last tie-break makes the sort stable.
+            let order = candidates.indices.sorted { left, right in
+                let comparison = SortKey.compare(keys[left], keys[right], order: sort.order)
+                return comparison != 0 ? comparison < 0 : left < right
+            }
+            candidates = order.map { candidates[$0] }
+        }
+        let merged = ListDeduplication.merge(candidates, dedupe: dedupe)
+        let items = ListFinishing.finish(merged, limit: limit, provenance: provenance, contributions: contributions)
+        return MergeOutput(items: items, counts: contributions.map(\.items.count),
+                           summary: SummaryReduction.reduce(summary, over: contributions))
+    }
+}

@@ -1,0 +1,9 @@
+/// Where a `vote` stands after each upstream's answer (see `VoteTally`).
+public enum VoteDecision: Sendable, Equatable {
+    /// No value has enough votes yet, and one still could.
+    case pending
+    /// `agree` upstreams returned `value` (compared canonically), at least the number needed.
+    case agreed(value: JSONValue, agree: Int)
+    /// No value can reach the number needed with the upstreams still outstanding.
+    case impossible
+}

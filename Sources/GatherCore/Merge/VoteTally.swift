@@ -1,0 +1,81 @@
+/// Counts `vote` answers as they arrive, so the fan-out can answer as soon as `needed`
+/// upstreams agree (or give up as soon as they no longer can).
+///
+/// Values are grouped by `CanonicalJSON`. The decision is settled by the first group to reach
+/// `needed`, and from then on stays with that group (a later group reaching `needed` too,
+/// possible only when `needed` is at most half, does not take over); its `agree` keeps
+/// counting later matching votes. The value reported is the earliest-recorded member of the
+/// group — the one that decided nothing is still waiting on. `impossible` is final too, since
+/// outstanding upstreams only ever shrink.
+///
+/// `needed` below 1 is read as 1; above `upstreams` the tally is `impossible` from the start.
+/// Recording an upstream twice, or one outside `0..<upstreams`, changes nothing.
+public struct VoteTally: Sendable {
+    public let upstreams: Int
+    public let needed: Int
+    public private(set) var decision: VoteDecision
+
+    private var recorded: [Bool]
+    private var recordedCount = 0
+    private var groups: [Group] = []
+    private var groupByCanonical: [[UInt8]: Int] = [:]
+    private var winningGroup: Int?
+
+    private struct Group: Sendable {
+        var value: JSONValue
+        var votes: Int
+    }
+
+    /// The default number needed: a strict majority of `upstreams` (2 of 3, 3 of 4).
+    public static func majority(of upstreams: Int) -> Int {
+        max(0, upstreams) / 2 + 1
+    }
+
+    public init(upstreams: Int, needed: Int) {
+        self.upstreams = max(0, upstreams)
+        self.needed = max(1, needed)
+        self.recorded = Array(repeating: false, count: self.upstreams)
+        self.decision = self.needed > self.upstreams ? .impossible : .pending
+    }
+
+    /// Records the answer of `upstream` (route index): its value, or nil when it failed or
+    /// has nothing at the vote pointer.
+    @discardableResult
+    public mutating func record(upstream: Int, value: JSONValue?) -> VoteDecision {
+        guard recorded.indices.contains(upstream), !recorded[upstream] else { return decision }
+        recorded[upstream] = true
+        recordedCount += 1
+        if let value {
+            count(value)
+        }
+        decide()
+        return decision
+    }
+
+    private mutating func count(_ value: JSONValue) {
+        let canonical = CanonicalJSON.bytes(value)
+        if let index = groupByCanonical[canonical] {
+            groups[index].votes += 1
+        } else {
+            groupByCanonical[canonical] = groups.count
+            groups.append(Group(value: value, votes: 1))
+        }
+    }
+
+    private mutating func decide() {
+        if let winningGroup {
+            decision = .agreed(value: groups[winningGroup].value, agree: groups[winningGroup].votes)
+            return
+        }
+        guard decision == .pending else { return }
+        if let index = groups.firstIndex(where: { $0.votes >= needed }) {
+            winningGroup = index
+            decision = .agreed(value: groups[index].value, agree: groups[index].votes)
+            return
+        }
+        let best = groups.map(\.votes).max() ?? 0
+        if best + (upstreams - recordedCount) < needed {
+            decision = .impossible
+        }
+    }
+}

@@ -1,0 +1,6 @@
+/// When a fan-out answers (contract: "Completion rules").
+public enum CompletionRule: String, Sendable, Equatable {
+    case all
+    case quorum
+    case first
+}

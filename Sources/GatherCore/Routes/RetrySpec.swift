@@ -1,0 +1,21 @@
+/// `retry: { attempts: 2, on: [error, timeout, 5xx, 429], backoff: 10ms, budget: 10% }`.
+public struct RetrySpec: Sendable, Equatable {
+    /// Total attempts including the first, so `attempts: 2` allows one retry (1–10).
+    public var attempts: Int
+    /// Default when `on` is left out: error, timeout and 5xx (429 asks the caller to slow down).
+    public var on: Set<RetryCondition>
+    /// Wait before each retry; default 0.
+    public var backoff: Duration
+    /// Retries may be at most this fraction of primary attempts (`10%` → 0.1); nil: no limit.
+    public var budget: Double?
+
+    public static let defaultConditions: Set<RetryCondition> = [.error, .timeout, .status5xx]
+
+    public init(attempts: Int, on: Set<RetryCondition> = RetrySpec.defaultConditions,
+                backoff: Duration = .zero, budget: Double? = nil) {
+        self.attempts = attempts
+        self.on = on
+        self.backoff = backoff
+        self.budget = budget
+    }
+}

@@ -1,0 +1,11 @@
+/// What an upstream block needs to know about its route to be validated.
+struct UpstreamContext {
+    var routeName: String
+    /// nil when the route's deadline was itself invalid (its error is already reported).
+    var deadline: Duration?
+    /// nil when match.path was invalid, so that no follow-on errors are reported.
+    var pathParameters: Set<String>?
+    var pathSource: String
+    var mergeMode: MergeSpec.Mode
+    var mergeItems: JSONPointer?
+}

@@ -1,0 +1,121 @@
+import CCurl
+import CCurlShim
+
+/// The upstream HTTP client: a fixed set of transfer threads, each running many concurrent
+/// transfers on one libcurl multi handle with its own connection cache.
+///
+/// Completions run on the transfer thread that ran the transfer (keep them short; they may call
+/// `start` and `cancel`). Exceptions: when the engine is shut down, or could not start any
+/// thread, `start` calls the completion before it returns.
+public final class TransferEngine: @unchecked Sendable {
+    private let transferThreads: [TransferThread]
+    private let roundRobin: OpaquePointer?
+    private let stateLock = PthreadMutex()
+    private var isShutDown = false
+    private let unavailableReason: String?
+
+    /// - Parameters:
+    ///   - threads: transfer threads (clamped to 1…64).
+    ///   - maxConnectionsPerHost: engine-wide; each thread gets its share (rounded up).
+    ///   - maxCachedConnections: idle connections kept, engine-wide; each thread gets its share.
+    public init(threads: Int = 2, maxConnectionsPerHost: Int = 64, maxCachedConnections: Int = 256) {
+        let count = min(max(threads, 1), 64)
+        let globalInit = gather_curl_global_init_once()
+        var started: [TransferThread] = []
+        var reason: String? = nil
+        if globalInit != CURLE_OK {
+            reason = "curl_global_init failed: " + String(cString: curl_easy_strerror(globalInit))
+        } else {
+            let perHost = TransferEngine.share(of: maxConnectionsPerHost, among: count)
+            let cached = TransferEngine.share(of: maxCachedConnections, among: count)
+            for index in 0..<count {
+                guard let thread = TransferThread(index: index, maxConnectionsPerHost: perHost, maxCachedConnections: cached),
+                      thread.launch() else {
+                    continue
+                }
+                started.append(thread)
+            }
+            if started.isEmpty {
+                reason = "no transfer thread could be started (epoll, eventfd, libcurl or pthread failed)"
+            }
+        }
+        transferThreads = started
+        unavailableReason = reason
+        roundRobin = gather_atomic_counter_create()
+    }
+
+    deinit {
+        shutdown()
+        gather_atomic_counter_destroy(roundRobin)
+    }
+
+    /// Queues the request on a transfer thread (round-robin). The completion is called exactly once.
+    @discardableResult
+    public func start(_ request: UpstreamRequest, completion: @escaping @Sendable (UpstreamResponse) -> Void) -> TransferHandle {
+        guard let thread = pickThread() else {
+            let transfer = Transfer(request: request, thread: nil, completion: completion)
+            let message = unavailableReason ?? "transfer engine unavailable"
+            completeWithoutThread(transfer, .failed(.transport, message: message))
+            return TransferHandle(transfer)
+        }
+        let transfer = Transfer(request: request, thread: thread, completion: completion)
+        if !thread.inbox.post(.start(transfer)) {
+            completeWithoutThread(transfer, .failed(.cancelled, message: "transfer engine shut down"))
+        }
+        return TransferHandle(transfer)
+    }
+
+    /// Aborts the transfer if it is still running: its connection is closed and its completion
+    /// gets `.cancelled`. A no-op once it has completed. Callable from any thread.
+    public func cancel(_ handle: TransferHandle) {
+        guard let thread = handle.transfer.thread else {
+            return
+        }
+        _ = thread.inbox.post(.cancel(handle.transfer))
+    }
+
+    /// Stops every thread after failing its queued and running transfers as cancelled, and frees
+    /// all libcurl state. Later `start` calls complete at once as cancelled. Idempotent; waits
+    /// for the threads unless called from one of them (then they finish on their own).
+    public func shutdown() {
+        let first: Bool = stateLock.withLock {
+            let wasRunning = !isShutDown
+            isShutDown = true
+            return wasRunning
+        }
+        guard first else {
+            return
+        }
+        for thread in transferThreads {
+            _ = thread.inbox.post(.stop)
+        }
+        guard !transferThreads.contains(where: { $0.isCurrentThread }) else {
+            return
+        }
+        for thread in transferThreads {
+            thread.join()
+        }
+    }
+
+    private func pickThread() -> TransferThread? {
+        guard !transferThreads.isEmpty else {
+            return nil
+        }
+        guard let roundRobin else {
+            return transferThreads[0]
+        }
+        let ticket = gather_atomic_counter_next(roundRobin)
+        return transferThreads[Int(ticket % UInt64(transferThreads.count))]
+    }
+
+    private func completeWithoutThread(_ transfer: Transfer, _ outcome: TransferOutcome) {
+        transfer.state = .finished
+        let response = UpstreamResponse(outcome: outcome, totalMilliseconds: transfer.elapsedMilliseconds, connectionsOpened: 0)
+        transfer.takeCompletion()?(response)
+    }
+
+    private static func share(of total: Int, among threads: Int) -> Int {
+        let positive = max(total, 1)
+        return positive / threads + (positive % threads == 0 ? 0 : 1)
+    }
+}

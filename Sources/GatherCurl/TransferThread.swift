@@ -1,0 +1,310 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import CCurl
+import CCurlShim
+
+/// One OS thread driving one multi handle with `curl_multi_socket_action` over epoll. libcurl
+/// tells it which sockets to watch (socket callback → epoll_ctl) and when to time out (timer
+/// callback → epoll_wait's timeout); an eventfd in the same epoll set wakes it for new commands.
+/// Everything below `inbox` is touched only on this thread.
+final class TransferThread {
+    let index: Int
+    let inbox: TransferInbox
+    private let multi: UnsafeMutableRawPointer
+    private let epollFD: Int32
+    private let pool: EasyHandlePool
+    private var pthread: pthread_t?
+
+    /// CLOCK_MONOTONIC nanoseconds at which libcurl wants CURL_SOCKET_TIMEOUT; .max = none.
+    private var timerDeadline = UInt64.max
+    private var running = true
+    private var active: [Transfer] = []
+    private var batch: [TransferCommand] = []
+    private var headerScratch: [UInt8] = []
+    private let readyCapacity: Int32 = 64
+    private let readyFDs: UnsafeMutablePointer<Int32>
+    private let readyFlags: UnsafeMutablePointer<Int32>
+
+    /// Marks a socket as registered in epoll (curl_multi_assign), so the next change is a MOD.
+    private static let registeredMarker = UnsafeMutableRawPointer(bitPattern: 1)
+
+    init?(index: Int, maxConnectionsPerHost: Int, maxCachedConnections: Int) {
+        guard let inbox = TransferInbox() else {
+            return nil
+        }
+        let epollFD = gather_epoll_create()
+        guard epollFD >= 0 else {
+            return nil
+        }
+        guard gather_epoll_watch(epollFD, inbox.eventFD, 0, 1, 0) == 0, let multi = curl_multi_init() else {
+            gather_close(epollFD)
+            return nil
+        }
+        self.index = index
+        self.inbox = inbox
+        self.epollFD = epollFD
+        self.multi = multi
+        self.pool = EasyHandlePool(capacity: max(maxCachedConnections, 16))
+        readyFDs = .allocate(capacity: Int(readyCapacity))
+        readyFlags = .allocate(capacity: Int(readyCapacity))
+        active.reserveCapacity(64)
+        batch.reserveCapacity(64)
+        headerScratch.reserveCapacity(256)
+
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        gather_multi_set_socket_callback(multi, CurlCallbacks.socket, me)
+        gather_multi_set_timer_callback(multi, CurlCallbacks.timer, me)
+        gather_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, max(maxConnectionsPerHost, 1))
+        gather_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(maxCachedConnections, 1))
+    }
+
+    deinit {
+        readyFDs.deallocate()
+        readyFlags.deallocate()
+    }
+
+    /// Starts the OS thread; false (and everything released) when the system refuses one.
+    func launch() -> Bool {
+        let context = Unmanaged.passRetained(self).toOpaque()
+        var thread = pthread_t()
+        let created = pthread_create(&thread, nil, { context in
+            guard let context else {
+                return nil
+            }
+            let me = Unmanaged<TransferThread>.fromOpaque(context).takeRetainedValue()
+            me.run()
+            return nil
+        }, context)
+        guard created == 0 else {
+            Unmanaged<TransferThread>.fromOpaque(context).release()
+            releaseResources()
+            return false
+        }
+        pthread = thread
+        return true
+    }
+
+    var isCurrentThread: Bool {
+        guard let pthread else {
+            return false
+        }
+        return pthread_equal(pthread, pthread_self()) != 0
+    }
+
+    func join() {
+        if let pthread {
+            pthread_join(pthread, nil)
+        }
+    }
+
+    // MARK: libcurl callbacks
+
+    func socketChanged(_ socket: curl_socket_t, what: Int32, known: Bool) {
+        if what == gather_poll_remove {
+            gather_epoll_unwatch(epollFD, socket)
+            return
+        }
+        let wantRead: Int32 = (what & gather_poll_in) != 0 ? 1 : 0
+        let wantWrite: Int32 = (what & gather_poll_out) != 0 ? 1 : 0
+        gather_epoll_watch(epollFD, socket, known ? 1 : 0, wantRead, wantWrite)
+        if !known {
+            curl_multi_assign(multi, socket, TransferThread.registeredMarker)
+        }
+    }
+
+    func timerChanged(_ timeoutMilliseconds: Int) {
+        if timeoutMilliseconds < 0 {
+            timerDeadline = .max
+        } else {
+            timerDeadline = gather_monotonic_nanos() &+ UInt64(timeoutMilliseconds) &* 1_000_000
+        }
+    }
+
+    // MARK: loop
+
+    private func run() {
+        gather_set_thread_name("gather-curl-\(index)")
+        var stillRunning: Int32 = 0
+        while running {
+            let ready = gather_epoll_wait(epollFD, readyFDs, readyFlags, readyCapacity, epollTimeout())
+            var inboxReady = false
+            if ready > 0 {
+                for slot in 0..<Int(ready) {
+                    let fd = readyFDs[slot]
+                    if fd == inbox.eventFD {
+                        inboxReady = true
+                    } else {
+                        curl_multi_socket_action(multi, fd, readyFlags[slot], &stillRunning)
+                    }
+                }
+            }
+            if inboxReady {
+                inbox.take(into: &batch)
+                for command in batch {
+                    perform(command)
+                }
+                batch.removeAll(keepingCapacity: true)
+            }
+            // Adding a handle asks for an immediate timeout: serve it now, not one epoll_wait later.
+            if timerDeadline != .max, gather_monotonic_nanos() >= timerDeadline {
+                timerDeadline = .max
+                curl_multi_socket_action(multi, gather_socket_timeout, 0, &stillRunning)
+            }
+            collectFinished()
+        }
+        tearDown()
+    }
+
+    /// Milliseconds until libcurl's timer, rounded up so a sub-millisecond wait does not spin.
+    private func epollTimeout() -> Int32 {
+        guard timerDeadline != .max else {
+            return -1
+        }
+        let now = gather_monotonic_nanos()
+        guard timerDeadline > now else {
+            return 0
+        }
+        let milliseconds = (timerDeadline - now + 999_999) / 1_000_000
+        return Int32(clamping: milliseconds)
+    }
+
+    private func perform(_ command: TransferCommand) {
+        switch command {
+        case .start(let transfer):
+            guard running else {
+                finish(transfer, .failed(.cancelled, message: "transfer engine shut down"), connections: 0)
+                return
+            }
+            begin(transfer)
+        case .cancel(let transfer):
+            if transfer.state == .active {
+                finish(transfer, .failed(.cancelled, message: "cancelled"))
+            }
+        case .stop:
+            running = false
+        }
+    }
+
+    private func begin(_ transfer: Transfer) {
+        guard let easy = pool.acquire() else {
+            finish(transfer, .failed(.transport, message: "curl_easy_init failed"), connections: 0)
+            return
+        }
+        transfer.easy = easy
+        if let problem = EasyHandleSetup.configure(easy, for: transfer, scratch: &headerScratch) {
+            finish(transfer, .failed(.transport, message: problem), connections: 0)
+            return
+        }
+        let added = curl_multi_add_handle(multi, easy.handle)
+        guard added == CURLM_OK else {
+            let text = String(cString: curl_multi_strerror(added))
+            finish(transfer, .failed(.transport, message: "curl_multi_add_handle: " + text), connections: 0)
+            return
+        }
+        transfer.state = .active
+        transfer.activeIndex = active.count
+        active.append(transfer)
+    }
+
+    private func collectFinished() {
+        var queued: Int32 = 0
+        while let message = curl_multi_info_read(multi, &queued) {
+            guard gather_multi_message_is_done(message) != 0, let handle = message.pointee.easy_handle else {
+                continue
+            }
+            // The message dies with remove_handle (inside finish): read it first.
+            let result = gather_multi_message_result(message)
+            var context: UnsafeMutableRawPointer? = nil
+            gather_easy_getinfo_ptr(handle, CURLINFO_PRIVATE, &context)
+            guard let context else {
+                continue
+            }
+            let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+            finish(transfer, outcome(of: transfer, result: result))
+        }
+    }
+
+    private func outcome(of transfer: Transfer, result: CURLcode) -> TransferOutcome {
+        guard let easy = transfer.easy else {
+            return .failed(.transport, message: "transfer lost its handle")
+        }
+        if result == CURLE_OK {
+            var status = 0
+            gather_easy_getinfo_long(easy.handle, CURLINFO_RESPONSE_CODE, &status)
+            let parts = transfer.takeResponseParts()
+            return .completed(status: status, headers: parts.headers, body: parts.body)
+        }
+        if transfer.limitExceeded {
+            return .failed(.tooLarge, message: "response body exceeds \(max(0, transfer.request.maxBodyBytes)) bytes")
+        }
+        if result == CURLE_OPERATION_TIMEDOUT {
+            return .failed(.timeout, message: easy.errorText(for: result))
+        }
+        return .failed(.transport, message: easy.errorText(for: result))
+    }
+
+    /// Ends a transfer exactly once: detaches it from libcurl (closing a half-used connection),
+    /// recycles the handle, then calls the completion with no lock held.
+    private func finish(_ transfer: Transfer, _ outcome: TransferOutcome, connections known: Int? = nil) {
+        guard transfer.state != .finished else {
+            return
+        }
+        var connections = known ?? 0
+        if let easy = transfer.easy {
+            if known == nil {
+                gather_easy_getinfo_long(easy.handle, CURLINFO_NUM_CONNECTS, &connections)
+            }
+            if transfer.state == .active {
+                curl_multi_remove_handle(multi, easy.handle)
+                removeFromActive(transfer)
+            }
+            pool.release(easy)
+            transfer.easy = nil
+        }
+        if let list = transfer.headerList {
+            curl_slist_free_all(list)
+            transfer.headerList = nil
+        }
+        transfer.state = .finished
+        let response = UpstreamResponse(outcome: outcome, totalMilliseconds: transfer.elapsedMilliseconds,
+                                        connectionsOpened: connections)
+        transfer.takeCompletion()?(response)
+    }
+
+    private func removeFromActive(_ transfer: Transfer) {
+        let index = transfer.activeIndex
+        guard index >= 0, index < active.count, active[index] === transfer else {
+            return
+        }
+        let last = active.removeLast()
+        if index < active.count {
+            active[index] = last
+            last.activeIndex = index
+        }
+        transfer.activeIndex = -1
+    }
+
+    /// Fails whatever is queued or running as cancelled, then frees every libcurl resource.
+    private func tearDown() {
+        inbox.close(into: &batch)
+        for command in batch {
+            if case .start(let transfer) = command {
+                finish(transfer, .failed(.cancelled, message: "transfer engine shut down"), connections: 0)
+            }
+        }
+        batch.removeAll()
+        while let transfer = active.last {
+            finish(transfer, .failed(.cancelled, message: "transfer engine shut down"))
+        }
+        releaseResources()
+    }
+
+    private func releaseResources() {
+        pool.destroyAll()
+        curl_multi_cleanup(multi)
+        gather_close(epollFD)
+    }
+}

@@ -1,0 +1,39 @@
+/// One HTTP request to an upstream, as the transfer engine sends it.
+///
+/// The engine owns message framing: a `Content-Length` or `Transfer-Encoding` header given here
+/// is not sent (the body's real length is), `Expect: 100-continue` is never sent, and a body
+/// without a `Content-Type` header goes without one (libcurl would otherwise claim a form).
+public struct UpstreamRequest: Sendable {
+    /// GET, HEAD, DELETE, POST, PUT, PATCH, OPTIONS (any other token is sent as a custom method).
+    public var method: String
+    /// Absolute `http://` or `https://` URL.
+    public var url: String
+    /// Sent in order; names are sent as given.
+    public var headers: [(String, String)]
+    /// Sent for every method but GET and HEAD. POST, PUT and PATCH without a body send an empty one.
+    public var body: [UInt8]?
+    /// Backstop for the whole transfer, connecting included (clamped to 1 ms … 24 h).
+    public var timeoutMilliseconds: Int
+    /// A response body past this many bytes fails the transfer as `.tooLarge`.
+    public var maxBodyBytes: Int
+    /// Open a new connection instead of reusing a cached one (hedged attempts).
+    public var freshConnection: Bool
+
+    public init(
+        method: String = "GET",
+        url: String,
+        headers: [(String, String)] = [],
+        body: [UInt8]? = nil,
+        timeoutMilliseconds: Int = 30_000,
+        maxBodyBytes: Int = 8 * 1024 * 1024,
+        freshConnection: Bool = false
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeoutMilliseconds = timeoutMilliseconds
+        self.maxBodyBytes = maxBodyBytes
+        self.freshConnection = freshConnection
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// Serves a `FixtureSet` on loopback: one listening socket per backend.
+public final class FixtureServer: @unchecked Sendable {
+    private let runtimes: [String: FixtureBackendRuntime]
+    private let boundPorts: [String: Int]
+    private let listeners: [Channel]
+    private let lock = NSLock()
+    private var stopped = false
+
+    private init(runtimes: [String: FixtureBackendRuntime], boundPorts: [String: Int], listeners: [Channel]) {
+        self.runtimes = runtimes
+        self.boundPorts = boundPorts
+        self.listeners = listeners
+    }
+
+    /// Binds every backend; with `ephemeralPorts` each gets a system-chosen port (read it with
+    /// `port(of:)`). Without a `group` the process-wide NIO singleton group is used.
+    public static func start(_ set: FixtureSet, host: String = "127.0.0.1", ephemeralPorts: Bool = false,
+                             group: EventLoopGroup? = nil) async throws -> FixtureServer {
+        try set.validate()
+        let group = group ?? MultiThreadedEventLoopGroup.singleton
+        var runtimes: [String: FixtureBackendRuntime] = [:]
+        var ports: [String: Int] = [:]
+        var listeners: [Channel] = []
+        for backend in set.backends {
+            let runtime = FixtureBackendRuntime(backend: backend)
+            let port = ephemeralPorts ? 0 : backend.port
+            do {
+                let channel = try await bootstrap(group: group, runtime: runtime).bind(host: host, port: port).get()
+                listeners.append(channel)
+                runtimes[backend.name] = runtime
+                ports[backend.name] = channel.localAddress?.port ?? port
+            } catch {
+                for listener in listeners { try? await listener.close() }
+                throw FixtureServerError(backend: backend.name, host: host, port: port, underlying: "\(error)")
+            }
+        }
+        return FixtureServer(runtimes: runtimes, boundPorts: ports, listeners: listeners)
+    }
+
+    private static func bootstrap(group: EventLoopGroup, runtime: FixtureBackendRuntime) -> ServerBootstrap {
+        ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.backlog, value: 256)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let decoder = HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(decoder))
+                    try channel.pipeline.syncOperations.addHandler(FixtureConnectionHandler(runtime: runtime))
+                }
+            }
+    }
+
+    /// The port a backend listens on, or nil for an unknown name.
+    public func port(of backend: String) -> Int? {
+        boundPorts[backend]
+    }
+
+    /// Every backend's bound port, by name.
+    public var ports: [String: Int] { boundPorts }
+
+    /// Connections the backend has accepted since start.
+    public func connectionsAccepted(of backend: String) -> Int {
+        runtimes[backend]?.connectionsAccepted ?? 0
+    }
+
+    /// Requests the backend has answered or deliberately failed (404s and injected faults included).
+    public func requestsServed(of backend: String) -> Int {
+        runtimes[backend]?.requestsServed ?? 0
+    }
+
+    /// Stops listening and closes every open connection, including stalled ones; safe to call twice.
+    public func shutdown() async throws {
+        let alreadyStopped = lock.withLock { () -> Bool in
+            defer { stopped = true }
+            return stopped
+        }
+        guard !alreadyStopped else { return }
+        for listener in listeners { try? await listener.close() }
+        for runtime in runtimes.values {
+            for channel in runtime.channels { try? await channel.close() }
+        }
+    }
+}

@@ -1,0 +1,210 @@
+import GatherCore
+import GatherCurl
+import NIOCore
+import NIOHTTP1
+
+/// One client request's fan-out: drives the pure `FanOut` machine with real transfers and a
+/// real timer, then builds the answer. Lives on the client connection's event loop; transfer
+/// completions hop onto it.
+final class AggregationCall {
+    private let runtime: RouteRuntime
+    private let gateway: GatewayContext
+    private let eventLoop: EventLoop
+    private let identity: RequestIdentity
+    private let method: String
+    private let body: [UInt8]?
+    /// Rendered per upstream, per replica (index 0 is the url, then the replicas).
+    private let urls: [[String]]
+    private let headers: [[(String, String)]]
+    private let respond: (JSONResponse) -> Void
+
+    private var machine: FanOut
+    private let startedAt: UInt64
+    private var transfers: [(id: AttemptID, handle: TransferHandle)] = []
+    private var payloads: [AttemptPayload?]
+    private var details: [String?]
+    private var timer: Scheduled<Void>?
+    private var timerAt: Int64?
+    private var answered = false
+
+    private init(runtime: RouteRuntime, gateway: GatewayContext, eventLoop: EventLoop, identity: RequestIdentity,
+                 method: String, body: [UInt8]?, urls: [[String]], headers: [[(String, String)]],
+                 respond: @escaping (JSONResponse) -> Void) {
+        self.runtime = runtime
+        self.gateway = gateway
+        self.eventLoop = eventLoop
+        self.identity = identity
+        self.method = method
+        self.body = body
+        self.urls = urls
+        self.headers = headers
+        self.respond = respond
+        self.startedAt = NIODeadline.now().uptimeNanoseconds
+        self.machine = FanOut(plan: FanOutPlanner.plan(for: runtime), now: 0)
+        self.payloads = Array(repeating: nil, count: runtime.upstreams.count)
+        self.details = Array(repeating: nil, count: runtime.upstreams.count)
+    }
+
+    /// Renders every upstream's urls and headers; a missing template value is the client's
+    /// error (400), found before anything is sent.
+    static func prepare(runtime: RouteRuntime, pathParameters: [String: String], request: ClientRequest,
+                        identity: RequestIdentity, gateway: GatewayContext, eventLoop: EventLoop,
+                        respond: @escaping (JSONResponse) -> Void) -> Result<AggregationCall, MissingTemplateValue> {
+        let route = runtime.route
+        let head = request.head
+        var clientHeaders: [String: String] = [:]
+        for header in head.headers {
+            let name = header.name.lowercased()
+            if let existing = clientHeaders[name] {
+                clientHeaders[name] = existing + ", " + header.value
+            } else {
+                clientHeaders[name] = header.value
+            }
+        }
+        let values = TemplateValues(query: QueryString.parse(request.query), path: pathParameters,
+                                    headers: clientHeaders, shard: nil)
+
+        var forwarded: [(String, String)] = []
+        if !route.forwardHeaders.isEmpty {
+            let hopByHop = HopByHopHeaders.names(connectionHeader: head.headers[canonicalForm: "connection"].map(String.init))
+            for header in head.headers {
+                let name = header.name.lowercased()
+                if route.forwardHeaders.contains(name) && !hopByHop.contains(name) {
+                    forwarded.append((header.name, header.value))
+                }
+            }
+        }
+        let sendsBody = head.method == .POST || head.method == .PUT || head.method == .PATCH
+        if sendsBody, let contentType = head.headers.first(name: "content-type"),
+           !forwarded.contains(where: { $0.0.lowercased() == "content-type" }) {
+            forwarded.append(("Content-Type", contentType))
+        }
+
+        var urls: [[String]] = []
+        var headers: [[(String, String)]] = []
+        urls.reserveCapacity(route.upstreams.count)
+        headers.reserveCapacity(route.upstreams.count)
+        for upstream in route.upstreams {
+            var rendered: [String] = []
+            for template in [upstream.url] + upstream.replicas {
+                switch template.render(values) {
+                case .success(let url): rendered.append(url)
+                case .failure(let missing): return .failure(missing)
+                }
+            }
+            urls.append(rendered)
+            var upstreamHeaders = forwarded
+            for (name, template) in upstream.headers {
+                switch template.render(values) {
+                case .success(let value):
+                    upstreamHeaders.removeAll { $0.0.lowercased() == name.lowercased() }
+                    upstreamHeaders.append((name, value))
+                case .failure(let missing): return .failure(missing)
+                }
+            }
+            upstreamHeaders.append(("X-Request-Id", identity.requestID))
+            upstreamHeaders.append(("traceparent", identity.traceparent))
+            headers.append(upstreamHeaders)
+        }
+        var body: [UInt8]?
+        if sendsBody, var buffer = request.body {
+            body = buffer.readBytes(length: buffer.readableBytes)
+        }
+        return .success(AggregationCall(runtime: runtime, gateway: gateway, eventLoop: eventLoop, identity: identity,
+                                        method: head.method.rawValue, body: body, urls: urls, headers: headers,
+                                        respond: respond))
+    }
+
+    func start() {
+        apply(machine.start())
+    }
+
+    func clientGone() {
+        guard !answered else { return }
+        answered = true
+        apply(machine.clientGone(now: now()))
+    }
+
+    private func now() -> Int64 {
+        Int64(NIODeadline.now().uptimeNanoseconds &- startedAt)
+    }
+
+    private func apply(_ actions: [FanOutAction]) {
+        for action in actions {
+            switch action {
+            case .send(let attempt): send(attempt)
+            case .abort(let id): abort(id)
+            case .finish: finish()
+            }
+        }
+        scheduleWakeup()
+    }
+
+    private func send(_ attempt: AttemptRequest) {
+        let upstream = runtime.upstreams[attempt.id.upstream]
+        let spec = upstream.spec
+        let replicas = urls[attempt.id.upstream]
+        let request = UpstreamRequest(
+            method: method, url: replicas[attempt.replica % replicas.count], headers: headers[attempt.id.upstream],
+            body: body, timeoutMilliseconds: upstream.timeoutMilliseconds, maxBodyBytes: spec.maxBody,
+            freshConnection: attempt.freshConnection)
+        let passthrough = runtime.route.complete == .first
+        let extractsItems = runtime.route.merge.mode.mergesItems
+        let loop = eventLoop
+        let id = attempt.id
+        let handle = gateway.engine.start(request) { [self] response in
+            let classified = ClassifiedAttempt.classify(response, upstream: spec, passthrough: passthrough,
+                                                        extractsItems: extractsItems)
+            loop.execute { self.attemptFinished(id, classified) }
+        }
+        transfers.append((id, handle))
+    }
+
+    private func abort(_ id: AttemptID) {
+        guard let index = transfers.firstIndex(where: { $0.id == id }) else { return }
+        gateway.engine.cancel(transfers[index].handle)
+        transfers.remove(at: index)
+    }
+
+    private func attemptFinished(_ id: AttemptID, _ attempt: ClassifiedAttempt) {
+        if let index = transfers.firstIndex(where: { $0.id == id }) { transfers.remove(at: index) }
+        guard !machine.isFinished else { return }
+        let actions = machine.attemptFinished(id, attempt.result, now: now())
+        let upstream = id.upstream
+        if machine.outcomes[upstream].winningAttempt == id {
+            payloads[upstream] = attempt.payload
+        } else if attempt.detail != nil {
+            details[upstream] = attempt.detail
+        }
+        apply(actions)
+    }
+
+    private func scheduleWakeup() {
+        guard let wake = machine.nextWakeup, !machine.isFinished else {
+            timer?.cancel()
+            timer = nil
+            timerAt = nil
+            return
+        }
+        if wake == timerAt { return }
+        timer?.cancel()
+        timerAt = wake
+        timer = eventLoop.scheduleTask(deadline: .uptimeNanoseconds(startedAt &+ UInt64(max(0, wake)))) { [self] in
+            timer = nil
+            timerAt = nil
+            apply(machine.advance(now: now()))
+        }
+    }
+
+    private func finish() {
+        timer?.cancel()
+        timer = nil
+        for transfer in transfers { gateway.engine.cancel(transfer.handle) }
+        transfers.removeAll()
+        guard !answered else { return }
+        answered = true
+        respond(AnswerBuilder(runtime: runtime, identity: identity, outcomes: machine.outcomes,
+                              payloads: payloads, details: details, status: machine.responseStatus)
+            .build(allocator: ByteBufferAllocator()))
+    }
+}

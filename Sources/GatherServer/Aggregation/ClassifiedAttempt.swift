@@ -1,0 +1,51 @@
+import GatherCore
+import GatherCurl
+
+/// An attempt's transfer outcome judged against the route: the state machine's input plus
+/// the payload to merge when it succeeded. Built on the transfer thread, so parsing the body
+/// happens off the event loops.
+struct ClassifiedAttempt {
+    var result: AttemptResult
+    var payload: AttemptPayload?
+    /// Why the attempt failed, for the `error` field of the upstream's report.
+    var detail: String?
+
+    static func classify(_ response: UpstreamResponse, upstream: UpstreamSpec, passthrough: Bool,
+                         extractsItems: Bool) -> ClassifiedAttempt {
+        switch response.outcome {
+        case .failed(let failure, let message):
+            switch failure {
+            case .timeout: return ClassifiedAttempt(result: .failure(.timeout, httpStatus: nil), detail: message)
+            case .tooLarge:
+                return ClassifiedAttempt(result: .failure(.tooLarge, httpStatus: nil),
+                                         detail: "answer larger than \(upstream.maxBody) bytes")
+            case .transport: return ClassifiedAttempt(result: .failure(.error, httpStatus: nil), detail: message)
+            case .cancelled: return ClassifiedAttempt(result: .failure(.cancelled, httpStatus: nil), detail: nil)
+            }
+        case .completed(let status, let headers, let body):
+            guard (200...299).contains(status) else {
+                return ClassifiedAttempt(result: .failure(.badStatus, httpStatus: status), detail: nil)
+            }
+            if passthrough {
+                let contentType = headers.first { $0.0 == "content-type" }?.1
+                return ClassifiedAttempt(result: .success(httpStatus: status),
+                                         payload: .raw(status: status, contentType: contentType, body: body))
+            }
+            let document: JSONValue
+            do {
+                document = try JSONParser.parse(body)
+            } catch {
+                return ClassifiedAttempt(result: .failure(.badBody, httpStatus: status), detail: "not JSON: \(error)")
+            }
+            guard extractsItems else {
+                return ClassifiedAttempt(result: .success(httpStatus: status), payload: .parsed(body: document, items: []))
+            }
+            switch ItemExtraction.items(from: document, at: upstream.items, map: upstream.map) {
+            case .success(let items):
+                return ClassifiedAttempt(result: .success(httpStatus: status), payload: .parsed(body: document, items: items))
+            case .failure(let error):
+                return ClassifiedAttempt(result: .failure(.badBody, httpStatus: status), detail: "\(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import NIOCore
+import NIOHTTP1
+
+/// One fully received client request.
+struct ClientRequest {
+    var head: HTTPRequestHead
+    var path: Substring
+    var query: Substring
+    var body: ByteBuffer?
+
+    init(head: HTTPRequestHead, body: ByteBuffer?) {
+        self.head = head
+        self.body = body
+        let uri = head.uri[...]
+        if let mark = uri.firstIndex(where: { $0 == "?" || $0 == "#" }) {
+            path = uri[..<mark]
+            let afterPath = uri[uri.index(after: mark)...]
+            query = uri[mark] == "?" ? (afterPath.firstIndex(of: "#").map { afterPath[..<$0] } ?? afterPath) : ""
+        } else {
+            path = uri
+            query = ""
+        }
+    }
+}

@@ -1,0 +1,178 @@
+import GatherCore
+import NIOCore
+import NIOHTTP1
+
+/// One client connection: enforces the client limits, routes each request and hands it to an
+/// `AggregationCall`, then writes the answer. Runs entirely on the connection's event loop.
+final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private enum State {
+        case idle
+        case receiving(HTTPRequestHead, ByteBuffer?)
+        /// The body went over the limit: the rest of it is dropped and the connection closes.
+        case discarding
+        case dispatched(AggregationCall?)
+    }
+
+    private let gateway: GatewayContext
+    private var state: State = .idle
+    private var waitTimer: Scheduled<Void>?
+    private var random = FastRandom()
+
+    init(gateway: GatewayContext) {
+        self.gateway = gateway
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        armWaitTimer(context: context, after: gateway.limits.headerTimeout)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        waitTimer?.cancel()
+        if case .dispatched(let call) = state { call?.clientGone() }
+        state = .idle
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            waitTimer?.cancel()
+            waitTimer = nil
+            receiveHead(head, context: context)
+        case .body(var chunk):
+            guard case .receiving(let head, var body) = state else { return }
+            let received = (body?.readableBytes ?? 0) + chunk.readableBytes
+            if received > gateway.limits.maxBodyBytes {
+                state = .discarding
+                respondAndClose(.error(.payloadTooLarge, "request body is larger than \(gateway.limits.maxBodyBytes) bytes",
+                                       allocator: context.channel.allocator), head: head, context: context)
+                return
+            }
+            if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
+            state = .receiving(head, body)
+        case .end:
+            switch state {
+            case .receiving(let head, let body):
+                dispatch(ClientRequest(head: head, body: body), context: context)
+            case .discarding, .dispatched, .idle:
+                break
+            }
+        }
+    }
+
+    private func receiveHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        let limits = gateway.limits
+        if head.uri.utf8.count > limits.maxRequestLineBytes {
+            state = .discarding
+            respondAndClose(.error(.uriTooLong, "request target is longer than \(limits.maxRequestLineBytes) bytes",
+                                   allocator: context.channel.allocator), head: head, context: context)
+            return
+        }
+        var headerBytes = 0
+        for header in head.headers { headerBytes += header.name.utf8.count + header.value.utf8.count + 4 }
+        if headerBytes > limits.maxHeaderBytes {
+            state = .discarding
+            respondAndClose(.error(.requestHeaderFieldsTooLarge, "request headers are larger than \(limits.maxHeaderBytes) bytes",
+                                   allocator: context.channel.allocator), head: head, context: context)
+            return
+        }
+        if let declared = head.headers.first(name: "content-length").flatMap(Int.init), declared > limits.maxBodyBytes {
+            state = .discarding
+            respondAndClose(.error(.payloadTooLarge, "request body is larger than \(limits.maxBodyBytes) bytes",
+                                   allocator: context.channel.allocator), head: head, context: context)
+            return
+        }
+        if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))),
+                                  promise: nil)
+        }
+        state = .receiving(head, nil)
+    }
+
+    private func dispatch(_ request: ClientRequest, context: ChannelHandlerContext) {
+        let head = request.head
+        guard gateway.admission.enter() else {
+            state = .dispatched(nil)
+            write(.error(.serviceUnavailable, "gateway is at its in-flight limit",
+                         allocator: context.channel.allocator, extraHeaders: [("Retry-After", "1")]),
+                  head: head, context: context)
+            return
+        }
+        let table = gateway.routes.current
+        guard let match = table.match(method: head.method.rawValue, path: request.path) else {
+            gateway.admission.leave()
+            state = .dispatched(nil)
+            let allowed = table.allowsPath(request.path)
+            let response: JSONResponse = allowed.isEmpty
+                ? .error(.notFound, "no route matches \(head.method.rawValue) \(request.path)", allocator: context.channel.allocator)
+                : .error(.methodNotAllowed, "\(head.method.rawValue) is not allowed on \(request.path)",
+                         allocator: context.channel.allocator, extraHeaders: [("Allow", allowed.joined(separator: ", "))])
+            write(response, head: head, context: context)
+            return
+        }
+        let identity = RequestIdentity.make(clientRequestID: head.headers.first(name: "x-request-id"),
+                                            clientTraceparent: head.headers.first(name: "traceparent"),
+                                            using: &random)
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let call = AggregationCall.prepare(
+            runtime: match.route, pathParameters: match.params, request: request, identity: identity,
+            gateway: gateway, eventLoop: context.eventLoop,
+            respond: { response in
+                let (handler, context) = loopBound.value
+                handler.gateway.admission.leave()
+                handler.write(response, head: head, context: context)
+            })
+        switch call {
+        case .success(let call):
+            state = .dispatched(call)
+            call.start()
+        case .failure(let message):
+            gateway.admission.leave()
+            state = .dispatched(nil)
+            write(.error(.badRequest, message.description, allocator: context.channel.allocator,
+                         extraHeaders: [("X-Request-Id", identity.requestID)]),
+                  head: head, context: context)
+        }
+    }
+
+    private func write(_ response: JSONResponse, head: HTTPRequestHead, context: ChannelHandlerContext) {
+        guard case .dispatched = state else { return }
+        let keepAlive = head.isKeepAlive
+        var headers = response.headers
+        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
+        if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
+        let responseHead = HTTPResponseHead(version: head.version, status: response.status, headers: headers)
+        context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
+        if head.method != .HEAD && response.body.readableBytes > 0 {
+            context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
+        }
+        state = .idle
+        if keepAlive {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            armWaitTimer(context: context, after: gateway.limits.keepAliveIdle)
+        } else {
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+        }
+    }
+
+    private func respondAndClose(_ response: JSONResponse, head: HTTPRequestHead, context: ChannelHandlerContext) {
+        var headers = response.headers
+        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
+        headers.replaceOrAdd(name: "Connection", value: "close")
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: response.status, headers: headers))),
+                      promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+    }
+
+    /// Closes a connection that sends no request head in time (slow clients, idle keep-alive).
+    private func armWaitTimer(context: ChannelHandlerContext, after delay: TimeAmount) {
+        waitTimer?.cancel()
+        let channel = context.channel
+        waitTimer = context.eventLoop.scheduleTask(in: delay) { channel.close(promise: nil) }
+    }
+}

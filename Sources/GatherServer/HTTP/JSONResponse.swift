@@ -1,0 +1,18 @@
+import GatherCore
+import NIOCore
+import NIOHTTP1
+
+/// A complete response: status, headers and body, written in one go.
+struct JSONResponse {
+    var status: HTTPResponseStatus
+    var headers: HTTPHeaders
+    var body: ByteBuffer
+
+    static func error(_ status: HTTPResponseStatus, _ message: String,
+                      allocator: ByteBufferAllocator, extraHeaders: [(String, String)] = []) -> JSONResponse {
+        var headers = HTTPHeaders(extraHeaders)
+        headers.add(name: "Content-Type", value: "application/json")
+        return JSONResponse(status: status, headers: headers,
+                            body: allocator.buffer(bytes: ErrorBody.json(message)))
+    }
+}

@@ -1,0 +1,17 @@
+/// How a gateway listens and how much it takes on.
+public struct GatewayConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// nil: no admin listener (tests that do not need one).
+    public var adminHost: String? = "127.0.0.1"
+    public var adminPort = 9901
+    public var limits = ClientLimits()
+    public var maxInFlight = 10_000
+    public var eventLoopThreads = System.coreCount
+    /// Transfer threads each own one libcurl multi handle; connections are pooled per thread.
+    public var transferThreads = 2
+
+    public init() {}
+}
+
+import NIOCore

@@ -1,0 +1,19 @@
+import GatherCurl
+import Logging
+
+/// What every connection of one gateway shares.
+final class GatewayContext: Sendable {
+    let routes: RouteRegistry
+    let engine: TransferEngine
+    let limits: ClientLimits
+    let admission: Admission
+    let logger: Logger
+
+    init(routes: RouteRegistry, engine: TransferEngine, limits: ClientLimits, admission: Admission, logger: Logger) {
+        self.routes = routes
+        self.engine = engine
+        self.limits = limits
+        self.admission = admission
+        self.logger = logger
+    }
+}

@@ -1,0 +1,102 @@
+import GatherCore
+import GatherCurl
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The running gateway: public listener, admin listener, transfer engine.
+public final class GatewayServer: @unchecked Sendable {
+    public let port: Int
+    public let adminPort: Int?
+    private let group: MultiThreadedEventLoopGroup
+    private let ownsGroup: Bool
+    private let channel: Channel
+    private let adminChannel: Channel?
+    private let context: GatewayContext
+    private let health: HealthState
+
+    private init(port: Int, adminPort: Int?, group: MultiThreadedEventLoopGroup, ownsGroup: Bool, channel: Channel,
+                 adminChannel: Channel?, context: GatewayContext, health: HealthState) {
+        self.port = port
+        self.adminPort = adminPort
+        self.group = group
+        self.ownsGroup = ownsGroup
+        self.channel = channel
+        self.adminChannel = adminChannel
+        self.context = context
+        self.health = health
+    }
+
+    public static func start(routes: [Route], configuration: GatewayConfiguration, logger: Logger,
+                             group existingGroup: MultiThreadedEventLoopGroup? = nil) async throws -> GatewayServer {
+        let group = existingGroup ?? MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
+        let engine = TransferEngine(threads: configuration.transferThreads)
+        let context = GatewayContext(routes: RouteRegistry(routes: routes), engine: engine,
+                                     limits: configuration.limits, admission: Admission(limit: configuration.maxInFlight),
+                                     logger: logger)
+        let health = HealthState()
+        do {
+            let channel = try await publicBootstrap(group: group, context: context)
+                .bind(host: configuration.host, port: configuration.port).get()
+            var adminChannel: Channel?
+            if let adminHost = configuration.adminHost {
+                adminChannel = try await AdminServer.bootstrap(group: group, context: context, health: health)
+                    .bind(host: adminHost, port: configuration.adminPort).get()
+            }
+            return GatewayServer(port: channel.localAddress?.port ?? configuration.port,
+                                 adminPort: adminChannel?.localAddress?.port, group: group,
+                                 ownsGroup: existingGroup == nil, channel: channel, adminChannel: adminChannel,
+                                 context: context, health: health)
+        } catch {
+            engine.shutdown()
+            if existingGroup == nil { try? await group.shutdownGracefully() }
+            throw error
+        }
+    }
+
+    private static func publicBootstrap(group: EventLoopGroup, context: GatewayContext) -> ServerBootstrap {
+        let limits = context.limits
+        return ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    var decoderLimits = NIOHTTPDecoderLimitConfiguration()
+                    // Above our own 16 KiB check, so that we answer 431 ourselves; past this the
+                    // parser stops buffering and the protocol error handler answers 431.
+                    decoderLimits.maxHeaderListSize = limits.maxHeaderBytes * 2
+                    decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes * 2
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(HTTPResponseEncoder())
+                    try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(
+                        leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)))
+                    try sync.addHandler(HTTPServerPipelineHandler())
+                    try sync.addHandler(ProtocolErrorResponder())
+                    try sync.addHandler(GatewayHandler(gateway: context))
+                }
+            }
+    }
+
+    /// Swaps in a new set of routes; requests already running keep the set they started with.
+    public func reload(routes: [Route]) {
+        context.routes.replace(with: routes)
+    }
+
+    public var routes: [Route] { context.routes.current.routes }
+
+    /// Stops accepting, lets in-flight requests finish for up to `drain`, then closes everything.
+    public func shutdown(drain: Duration = .seconds(10)) async {
+        health.startDraining()
+        try? await channel.close()
+        let deadline = ContinuousClock.now + drain
+        while context.admission.current > 0 && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        try? await adminChannel?.close()
+        context.engine.shutdown()
+        if ownsGroup { try? await group.shutdownGracefully() }
+    }
+}

@@ -1,0 +1,27 @@
+import GatherCore
+
+/// One generation of loaded routes: swapped whole on reload, so a request sees one consistent set.
+struct LiveRoutes: Sendable {
+    let table: RouteTable
+    let runtimes: [String: RouteRuntime]
+    let routes: [Route]
+
+    init(routes: [Route]) {
+        self.routes = routes
+        self.table = RouteTable(routes: routes)
+        var runtimes: [String: RouteRuntime] = [:]
+        for route in routes { runtimes[route.name] = RouteRuntime(route: route) }
+        self.runtimes = runtimes
+    }
+
+    func match(method: String, path: Substring) -> (route: RouteRuntime, params: [String: String])? {
+        guard let found = table.match(method: method, path: path), let runtime = runtimes[found.route.name] else {
+            return nil
+        }
+        return (runtime, found.params)
+    }
+
+    func allowsPath(_ path: Substring) -> [String] {
+        table.allowsPath(path)
+    }
+}

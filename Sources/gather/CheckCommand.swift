@@ -1,0 +1,18 @@
+import ArgumentParser
+import GatherCore
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate route files: one summary line per route, or every error as FILE:LINE:COL: message.")
+
+    @Option(name: .customLong("routes"), help: "A route file or a folder of them (repeatable).")
+    var routes: [String] = ["routes"]
+
+    func run() throws {
+        guard let loaded = RouteLoading.load(routes) else { throw ExitCode.failure }
+        for route in loaded {
+            print(RouteSummary.line(for: route))
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import GatherCore
+import GatherServer
+import Logging
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the gateway.")
+
+    @Option(name: .customLong("routes"), help: "A route file or a folder of them (repeatable).")
+    var routes: [String] = ["routes"]
+
+    @Option(help: "Public listener.")
+    var listen = HostPort(host: "127.0.0.1", port: 8080)
+
+    @Option(help: "Admin listener (health, readiness, metrics, routes).")
+    var admin = HostPort(host: "127.0.0.1", port: 9901)
+
+    @Option(name: .customLong("max-in-flight"), help: "Client requests aggregated at once; past it: 503 with Retry-After.")
+    var maxInFlight = 10_000
+
+    @Option(name: .customLong("max-body"), help: "Largest client request body, e.g. 1MiB.")
+    var maxBody = "1MiB"
+
+    @Flag(help: "Reload route files when they change.")
+    var watch = false
+
+    @Option(help: "How long in-flight requests may finish after SIGTERM/SIGINT, e.g. 10s.")
+    var drain = "10s"
+
+    @Option(name: .customLong("log-format"), help: "text or json.")
+    var logFormat: LogFormat = .text
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    @Option(name: .customLong("transfer-threads"), help: "libcurl transfer threads (each owns one multi handle).")
+    var transferThreads = 2
+
+    func validate() throws {
+        guard SizeParser.parse(maxBody) != nil else { throw ValidationError("--max-body: not a size: \(maxBody)") }
+        guard DurationParser.parse(drain) != nil else { throw ValidationError("--drain: not a duration: \(drain)") }
+        guard maxInFlight > 0 else { throw ValidationError("--max-in-flight must be positive") }
+        guard transferThreads > 0 && transferThreads <= 64 else { throw ValidationError("--transfer-threads: 1...64") }
+    }
+
+    func run() async throws {
+        LoggingSetup.bootstrap(format: logFormat, level: logLevel)
+        let logger = Logger(label: "gather")
+        guard let loaded = RouteLoading.load(routes) else { throw ExitCode.failure }
+
+        var configuration = GatewayConfiguration()
+        configuration.host = listen.host
+        configuration.port = listen.port
+        configuration.adminHost = admin.host
+        configuration.adminPort = admin.port
+        configuration.maxInFlight = maxInFlight
+        configuration.limits.maxBodyBytes = SizeParser.parse(maxBody) ?? configuration.limits.maxBodyBytes
+        configuration.transferThreads = transferThreads
+        let server = try await GatewayServer.start(routes: loaded, configuration: configuration, logger: logger)
+        logger.info("gather listening", metadata: [
+            "listen": "\(listen.host):\(server.port)", "admin": "\(admin.host):\(server.adminPort ?? 0)",
+            "routes": "\(loaded.count)",
+        ])
+        let reloader = RouteReloader(paths: routes, server: server, logger: logger)
+        if watch { reloader.watch() }
+        let stop = await SignalWaiter.waitForStop(onReload: { reloader.reload(reason: "SIGHUP") })
+        logger.info("draining", metadata: ["signal": "\(stop)", "drain": "\(drain)"])
+        await server.shutdown(drain: DurationParser.parse(drain) ?? .seconds(10))
+        logger.info("stopped")
+    }
+}
+
+enum LogFormat: String, ExpressibleByArgument {
+    case text, json
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,90 @@
+import GatherCore
+import GatherFixtures
+import Testing
+
+@Suite("Deadlines and hedging through the real gateway")
+struct DeadlineAndHedgeTests {
+    @Test("a stalled upstream under a 200ms deadline: 200, partial, timeout, answered within the budget")
+    func stalledUpstreamIsPartial() async throws {
+        let backends = [
+            Backends.fast("a", urls: ["https://a.example/1"]),
+            Backends.stalled("b"),
+        ]
+        try await GatewayHarness.with(backends, routes: { ports in """
+            routes:
+              - name: search
+                match: { method: GET, path: /search }
+                deadline: 200ms
+                upstreams:
+                  - { name: a, url: "http://127.0.0.1:\(ports["a"]!)/search" }
+                  - { name: b, url: "http://127.0.0.1:\(ports["b"]!)/search" }
+                merge: { items: /results }
+            """ }) { harness in
+            _ = await harness.get("/search")  // warm the connections: the budget is about the fan-out
+            let response = await harness.get("/search")
+            #expect(response.status == 200)
+            #expect(response["/partial"] == .bool(true))
+            #expect(response.header("Gather-Partial") == "true")
+            #expect(response.upstreamStatus("b") == "timeout")
+            #expect(response.upstreamStatus("a") == "ok")
+            #expect(response.elapsedMilliseconds >= 190)
+            #expect(response.elapsedMilliseconds < 600, "deadline 200ms; got \(response.elapsedMilliseconds)ms")
+            let ms = try #require(response["/upstreams/b/ms"]?.numberValue)
+            #expect(ms >= 199 && ms < 260)
+            #expect(response.header("Server-Timing")?.contains(#"b;dur=200.0;desc="timeout""#) == true)
+        }
+    }
+
+    @Test("a hedge to the replica beats a stalled primary; the loser is aborted")
+    func hedgeWins() async throws {
+        let backends = [
+            Backends.stalled("primary", path: "/catalog"),
+            Backends.fast("replica", path: "/catalog", urls: ["https://shop.example/lamp"]),
+        ]
+        try await GatewayHarness.with(backends, routes: { ports in """
+            routes:
+              - name: catalog
+                match: { method: GET, path: /catalog }
+                deadline: 3s
+                upstreams:
+                  - name: catalog
+                    url: "http://127.0.0.1:\(ports["primary"]!)/catalog"
+                    replicas: ["http://127.0.0.1:\(ports["replica"]!)/catalog"]
+                    hedge: { after: 50ms, max: 1 }
+                    items: /results
+            """ }) { harness in
+            let response = await harness.get("/catalog")
+            #expect(response.status == 200)
+            #expect(response["/upstreams/catalog/won_by"] == .string("hedge"))
+            #expect(response["/upstreams/catalog/hedged"] == .bool(true))
+            #expect(response["/upstreams/catalog/attempts"] == .int(2))
+            #expect(response["/partial"] == .bool(false))
+            #expect(response["/items/0/url"] == .string("https://shop.example/lamp"))
+            #expect(response.elapsedMilliseconds >= 50)
+            #expect(response.elapsedMilliseconds < 1_500, "hedge after 50ms; got \(response.elapsedMilliseconds)ms")
+        }
+    }
+
+    @Test("a hedge on a single URL goes out on a fresh connection")
+    func hedgeWithoutReplicaUsesFreshConnection() async throws {
+        // Every other request stalls: the primary stalls, the hedge on a new connection answers.
+        let flaky = Backends.backend("flaky", [FixturePath(path: "/search", body: Backends.results(["https://f.example/1"]),
+                                                           stall: FixtureStall(rate: 1, duration: .seconds(10)))])
+        try await GatewayHarness.with([flaky], routes: { ports in """
+            routes:
+              - name: search
+                match: { method: GET, path: /search }
+                deadline: 300ms
+                upstreams:
+                  - name: flaky
+                    url: "http://127.0.0.1:\(ports["flaky"]!)/search"
+                    hedge: { after: 50ms, max: 2 }
+                    items: /results
+            """ }) { harness in
+            let response = await harness.get("/search")
+            #expect(response.upstreamStatus("flaky") == "timeout")
+            #expect(response["/upstreams/flaky/attempts"] == .int(3))
+            #expect(harness.fixtures.connectionsAccepted(of: "flaky") == 3)
+        }
+    }
+}

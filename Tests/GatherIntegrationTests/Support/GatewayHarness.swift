@@ -1,0 +1,68 @@
+import GatherCore
+import GatherFixtures
+import GatherServer
+import Logging
+import Testing
+
+/// Real fixture backends on ephemeral ports and the real gateway on 127.0.0.1:0, wired by a
+/// route file the test writes with the backends' actual ports.
+final class GatewayHarness {
+    let fixtures: FixtureServer
+    let gateway: GatewayServer
+    let client: TestClient
+
+    private init(fixtures: FixtureServer, gateway: GatewayServer) {
+        self.fixtures = fixtures
+        self.gateway = gateway
+        self.client = TestClient(port: gateway.port)
+    }
+
+    /// `routes` gets each backend's bound port by name and returns route-file YAML.
+    static func start(_ backends: [FixtureBackend], limits: ClientLimits = ClientLimits(),
+                      routes: (_ ports: [String: Int]) -> String) async throws -> GatewayHarness {
+        let fixtures = try await FixtureServer.start(FixtureSet(backends: backends), ephemeralPorts: true)
+        let text = routes(fixtures.ports)
+        let parsed = RouteLoader.parse(text: text, file: "test-routes.yaml", environment: [:])
+        if !parsed.errors.isEmpty {
+            try await fixtures.shutdown()
+            throw HarnessError(description: parsed.errors.map(\.description).joined(separator: "\n"))
+        }
+        var configuration = GatewayConfiguration()
+        configuration.port = 0
+        configuration.adminHost = nil
+        configuration.eventLoopThreads = 1
+        configuration.transferThreads = 1
+        configuration.limits = limits
+        let gateway = try await GatewayServer.start(routes: parsed.routes, configuration: configuration,
+                                                    logger: Logger(label: "gather-test"))
+        return GatewayHarness(fixtures: fixtures, gateway: gateway)
+    }
+
+    func get(_ target: String, headers: [(String, String)] = []) async -> TestResponse {
+        await client.get(target, headers: headers)
+    }
+
+    func stop() async {
+        client.shutdown()
+        await gateway.shutdown(drain: .seconds(1))
+        try? await fixtures.shutdown()
+    }
+
+    /// Runs `body` against a started harness and always stops it, also when an expectation throws.
+    static func with(_ backends: [FixtureBackend], limits: ClientLimits = ClientLimits(),
+                     routes: (_ ports: [String: Int]) -> String,
+                     _ body: (GatewayHarness) async throws -> Void) async throws {
+        let harness = try await start(backends, limits: limits, routes: routes)
+        do {
+            try await body(harness)
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    let description: String
+}
