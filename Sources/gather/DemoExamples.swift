@@ -17,8 +17,8 @@ struct DemoExamples {
                      target: "/search-partial?q=swift+concurrency"),
         DemoExamples(route: "catalog", title: "Hedging: the primary region stalls, a backup to the second region wins after 30ms (won_by: hedge)",
                      target: "/catalog?q=lamp"),
-        DemoExamples(route: "prices", title: "Price comparison: three shapes mapped to one, answered as soon as 2 of 3 providers agree to answer (quorum)",
-                     target: "/prices?sku=SKU-1001"),
+        DemoExamples(route: "prices", title: "Price comparison: three shapes mapped to one, answered as soon as 2 of the 3 shops have answered (quorum), the third cancelled",
+                     target: "/prices?q=headphones"),
         DemoExamples(route: "item", title: "Multi-region read: the first region to answer wins; its bytes come back unchanged (Gather-Winner header)",
                      target: "/items/42", headers: []),
     ]
