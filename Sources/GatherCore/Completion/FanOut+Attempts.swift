@@ -62,7 +62,7 @@ extension FanOut {
                 sibling = attempts[sibling].nextSibling
             }
         }
-        let id = AttemptID(upstream: upstream, serial: outcomes[upstream].attempts)
+        let id = AttemptID(upstream: upstream, serial: state.serialsIssued)
         let timeoutAt = SaturatingTime.add(now, state.timeout)
         let index = attempts.count
         attempts.append(AttemptRecord(id: id, kind: kind, replica: replica, timeoutAt: timeoutAt,
@@ -75,6 +75,7 @@ extension FanOut {
         state.lastAttempt = index
         state.lastReplica = replica
         state.inFlight += 1
+        state.serialsIssued += 1
         inFlightTotal += 1
         outcomes[upstream].attempts += 1
         switch kind {
@@ -99,7 +100,7 @@ extension FanOut {
 
     func attemptIndex(of id: AttemptID) -> Int? {
         guard id.upstream >= 0, id.upstream < progress.count,
-              id.serial >= 0, id.serial < outcomes[id.upstream].attempts else { return nil }
+              id.serial >= 0, id.serial < progress[id.upstream].serialsIssued else { return nil }
         var index = progress[id.upstream].firstAttempt
         var serial = 0
         while index >= 0 && serial < id.serial {

@@ -19,6 +19,8 @@ struct UpstreamProgress: Sendable {
     var lastAttempt = -1
     var lastReplica: Int
     var hedgesSent = 0
+    /// Attempt serials handed out, withdrawn ones included (`outcomes.attempts` counts only sent ones).
+    var serialsIssued = 0
     var retriesLeft: Int
     var hedgeAt = UpstreamProgress.never
     var retryAt = UpstreamProgress.never

@@ -21,6 +21,12 @@ final class AggregationCall {
     private var machine: FanOut
     private let startedAt: UInt64
     private var transfers: [(id: AttemptID, handle: TransferHandle)] = []
+    /// Hedges and retries a budget refused while actions were being applied; the machine hears
+    /// of them right after.
+    private var refused: [AttemptID] = []
+    /// Replica each upstream's admitted primary goes to, while it has not been sent: admission
+    /// counted it in flight, so one never sent (deadline first, max_parallel) must be given back.
+    private var unsentPrimaries: [Int?]
     private var payloads: [AttemptPayload?]
     private var details: [String?]
     private var timer: Scheduled<Void>?
@@ -40,9 +46,11 @@ final class AggregationCall {
         self.headers = headers
         self.respond = respond
         self.startedAt = NIODeadline.now().uptimeNanoseconds
-        self.machine = FanOut(plan: FanOutPlanner.plan(for: runtime), now: 0)
+        let (plan, skipReasons) = FanOutPlanner.plan(for: runtime, now: Int64(startedAt))
+        self.machine = FanOut(plan: plan, now: 0)
         self.payloads = Array(repeating: nil, count: runtime.upstreams.count)
-        self.details = Array(repeating: nil, count: runtime.upstreams.count)
+        self.details = skipReasons
+        self.unsentPrimaries = plan.upstreams.map { $0.skipped ? nil : $0.primaryReplica }
     }
 
     /// Renders every upstream's urls and headers; a missing template value is the client's
@@ -137,12 +145,29 @@ final class AggregationCall {
             case .finish: finish()
             }
         }
+        if !refused.isEmpty {
+            let id = refused.removeFirst()
+            apply(machine.withdraw(id, now: now()))  // handles the rest of `refused` and the timer
+            return
+        }
         scheduleWakeup()
     }
 
     private func send(_ attempt: AttemptRequest) {
         let upstream = runtime.upstreams[attempt.id.upstream]
         let spec = upstream.spec
+        let health = upstream.health
+        switch attempt.kind {
+        case .primary:
+            unsentPrimaries[attempt.id.upstream] = nil  // admitted, and counted, when planned
+        case .hedge, .retry:
+            let allowed = attempt.kind == .hedge ? health.allowHedge() : health.allowRetry()
+            guard allowed else {
+                refused.append(attempt.id)
+                return
+            }
+            health.attemptStarted(replica: attempt.replica, kind: attempt.kind)
+        }
         let replicas = urls[attempt.id.upstream]
         let request = UpstreamRequest(
             method: method, url: replicas[attempt.replica % replicas.count], headers: headers[attempt.id.upstream],
@@ -152,10 +177,17 @@ final class AggregationCall {
         let extractsItems = runtime.route.merge.mode.mergesItems
         let loop = eventLoop
         let id = attempt.id
-        let handle = gateway.engine.start(request) { [self] response in
+        let replica = attempt.replica
+        let isPrimary = attempt.kind == .primary
+        let sentAt = NIODeadline.now().uptimeNanoseconds
+        let call = NIOLoopBound(self, eventLoop: loop)
+        let handle = gateway.engine.start(request) { response in
             let classified = ClassifiedAttempt.classify(response, upstream: spec, passthrough: passthrough,
                                                         extractsItems: extractsItems)
-            loop.execute { self.attemptFinished(id, classified) }
+            let endedAt = NIODeadline.now().uptimeNanoseconds
+            health.attemptEnded(replica: replica, success: classified.healthVerdict,
+                                latency: Int64(endedAt &- sentAt), now: Int64(endedAt), isPrimary: isPrimary)
+            loop.execute { call.value.attemptFinished(id, classified) }
         }
         transfers.append((id, handle))
     }
@@ -201,6 +233,13 @@ final class AggregationCall {
         timer = nil
         for transfer in transfers { gateway.engine.cancel(transfer.handle) }
         transfers.removeAll()
+        refused.removeAll()
+        let endedAt = Int64(NIODeadline.now().uptimeNanoseconds)
+        for (index, replica) in unsentPrimaries.enumerated() {
+            guard let replica else { continue }
+            runtime.upstreams[index].health.attemptEnded(replica: replica, success: nil, latency: nil,
+                                                         now: endedAt, isPrimary: true)
+        }
         guard !answered else { return }
         answered = true
         respond(AnswerBuilder(runtime: runtime, identity: identity, outcomes: machine.outcomes,

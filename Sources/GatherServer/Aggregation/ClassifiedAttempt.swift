@@ -10,6 +10,18 @@ struct ClassifiedAttempt {
     /// Why the attempt failed, for the `error` field of the upstream's report.
     var detail: String?
 
+    /// What the circuit breaker learns: nil for a cancelled attempt (says nothing about the
+    /// upstream), false for failures that mean the upstream is unwell (transport, timeout, 5xx,
+    /// broken or oversized bodies), true otherwise, 4xx included: that is the caller's fault.
+    var healthVerdict: Bool? {
+        switch result {
+        case .success: return true
+        case .failure(.cancelled, _): return nil
+        case .failure(.badStatus, let status?): return status < 500
+        case .failure: return false
+        }
+    }
+
     static func classify(_ response: UpstreamResponse, upstream: UpstreamSpec, passthrough: Bool,
                          extractsItems: Bool) -> ClassifiedAttempt {
         switch response.outcome {
