@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Pure logic: no sockets, no threads, no clocks of its own.
@@ -43,7 +45,13 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ], swiftSettings: v5),
+
+        // Micro-benchmarks of the pure core (merge modes, JSON); run by bench/merge.
+        .executableTarget(name: "GatherBench", dependencies: ["GatherCore"], path: "bench/Sources/GatherBench",
+                          swiftSettings: v5),
 
         .executableTarget(name: "gather", dependencies: [
             "GatherCore", "GatherServer", "GatherFixtures",

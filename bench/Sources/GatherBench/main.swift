@@ -1,0 +1,2 @@
+// Placeholder replaced by the merge micro-benchmark.
+print("GatherBench")
