@@ -39,7 +39,7 @@ public struct ObjectMerge: MergeStage {
 
     /// What `contribution` merges at the top level, or nil when it contributes nothing.
     private func value(of contribution: UpstreamContribution) -> JSONObject? {
-        let found = items.map { $0.resolve(in: contribution.body) } ?? contribution.body
+        let found = contribution.value ?? (items.map { $0.resolve(in: contribution.body) } ?? contribution.body)
         guard let found else { return nil }
         if let group = contribution.group {
             return JSONObject([(key: group, value: found)])

@@ -8,12 +8,17 @@ public struct UpstreamContribution: Sendable {
     public var weight: Double
     /// `object` mode: the key this upstream's value goes under.
     public var group: String?
+    /// Whole-value modes (`object`, `vote`): the value already taken at the upstream's own
+    /// `items` pointer. When set it is used as is, instead of resolving the stage's pointer.
+    public var value: JSONValue?
 
-    public init(name: String, items: [JSONValue], body: JSONValue, weight: Double = 1.0, group: String? = nil) {
+    public init(name: String, items: [JSONValue], body: JSONValue, weight: Double = 1.0, group: String? = nil,
+                value: JSONValue? = nil) {
         self.name = name
         self.items = items
         self.body = body
         self.weight = weight
         self.group = group
+        self.value = value
     }
 }

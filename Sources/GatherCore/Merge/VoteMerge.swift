@@ -31,7 +31,7 @@ public struct VoteMerge: MergeStage {
         var counts: [Int] = []
         counts.reserveCapacity(contributions.count)
         for contribution in contributions {
-            let found = items.map { $0.resolve(in: contribution.body) } ?? contribution.body
+            let found = contribution.value ?? (items.map { $0.resolve(in: contribution.body) } ?? contribution.body)
             guard let found else {
                 counts.append(0)
                 continue

@@ -17,6 +17,11 @@ final class AggregationCall {
     private let urls: [[String]]
     private let headers: [[(String, String)]]
     private let respond: (JSONResponse) -> Void
+    /// Progressive answers: told of each upstream as it settles, before the final `respond`.
+    private let onUpstream: (([UInt8]) -> Void)?
+    /// `merge: vote`: decides early, as soon as K agree or agreement became impossible.
+    private var tally: VoteTally?
+    private var settledSeen = 0
 
     private var machine: FanOut
     private let startedAt: UInt64
@@ -35,7 +40,7 @@ final class AggregationCall {
 
     private init(runtime: RouteRuntime, gateway: GatewayContext, eventLoop: EventLoop, identity: RequestIdentity,
                  method: String, body: [UInt8]?, urls: [[String]], headers: [[(String, String)]],
-                 respond: @escaping (JSONResponse) -> Void) {
+                 onUpstream: (([UInt8]) -> Void)?, respond: @escaping (JSONResponse) -> Void) {
         self.runtime = runtime
         self.gateway = gateway
         self.eventLoop = eventLoop
@@ -45,6 +50,11 @@ final class AggregationCall {
         self.urls = urls
         self.headers = headers
         self.respond = respond
+        self.onUpstream = onUpstream
+        if runtime.route.merge.mode == .vote {
+            tally = VoteTally(upstreams: runtime.route.upstreams.count,
+                              needed: runtime.route.quorumCount ?? VoteTally.majority(of: runtime.route.upstreams.count))
+        }
         self.startedAt = NIODeadline.now().uptimeNanoseconds
         let (plan, skipReasons) = FanOutPlanner.plan(for: runtime, now: Int64(startedAt))
         self.machine = FanOut(plan: plan, now: 0)
@@ -57,6 +67,7 @@ final class AggregationCall {
     /// error (400), found before anything is sent.
     static func prepare(runtime: RouteRuntime, pathParameters: [String: String], request: ClientRequest,
                         identity: RequestIdentity, gateway: GatewayContext, eventLoop: EventLoop,
+                        onUpstream: (([UInt8]) -> Void)?,
                         respond: @escaping (JSONResponse) -> Void) -> Result<AggregationCall, MissingTemplateValue> {
         let route = runtime.route
         let head = request.head
@@ -120,7 +131,7 @@ final class AggregationCall {
         }
         return .success(AggregationCall(runtime: runtime, gateway: gateway, eventLoop: eventLoop, identity: identity,
                                         method: head.method.rawValue, body: body, urls: urls, headers: headers,
-                                        respond: respond))
+                                        onUpstream: onUpstream, respond: respond))
     }
 
     func start() {
@@ -137,20 +148,64 @@ final class AggregationCall {
         Int64(NIODeadline.now().uptimeNanoseconds &- startedAt)
     }
 
+    /// Performs the machine's actions, then what they lead to: withdrawn attempts, upstreams
+    /// that settled (progress events, votes), and finally the answer, so every `upstream` event
+    /// goes out before the result.
     private func apply(_ actions: [FanOutAction]) {
-        for action in actions {
-            switch action {
-            case .send(let attempt): send(attempt)
-            case .abort(let id): abort(id)
-            case .finish: finish()
+        var pending = actions
+        var finishing = false
+        while true {
+            for action in pending {
+                switch action {
+                case .send(let attempt): send(attempt)
+                case .abort(let id): abort(id)
+                case .finish: finishing = true
+                }
+            }
+            pending = []
+            if !refused.isEmpty && !machine.isFinished {
+                pending = machine.withdraw(refused.removeFirst(), now: now())
+                continue
+            }
+            pending = observeSettled()
+            if pending.isEmpty { break }
+        }
+        if finishing { finish() }
+        scheduleWakeup()
+    }
+
+    /// Looks at upstreams that became final since last time; returns the machine's actions when
+    /// a vote was decided and the rest is no longer needed.
+    private func observeSettled() -> [FanOutAction] {
+        let settled = machine.settledOrder
+        var actions: [FanOutAction] = []
+        while settledSeen < settled.count {
+            let index = settled[settledSeen]
+            settledSeen += 1
+            let outcome = machine.outcomes[index]
+            if let onUpstream, !answered {
+                let report = UpstreamReports.report(runtime: runtime, index: index, outcome: outcome,
+                                                    count: itemCount(index), detail: details[index])
+                onUpstream(ProgressEvent.upstream(report, payload: payloads[index],
+                                                  mergesItems: runtime.route.merge.mode.mergesItems))
+            }
+            if tally != nil, !machine.isFinished {
+                var vote: JSONValue?
+                if outcome.status == .ok, case .parsed(let body, _, let value)? = payloads[index] {
+                    vote = value ?? body
+                }
+                switch tally!.record(upstream: index, value: vote) {
+                case .pending: break
+                case .agreed, .impossible: actions += machine.cancelRemaining(now: now())
+                }
             }
         }
-        if !refused.isEmpty {
-            let id = refused.removeFirst()
-            apply(machine.withdraw(id, now: now()))  // handles the rest of `refused` and the timer
-            return
-        }
-        scheduleWakeup()
+        return actions
+    }
+
+    private func itemCount(_ index: Int) -> Int? {
+        if case .parsed(_, let items, _)? = payloads[index], runtime.route.merge.mode.mergesItems { return items.count }
+        return nil
     }
 
     private func send(_ attempt: AttemptRequest) {
@@ -239,11 +294,23 @@ final class AggregationCall {
             guard let replica else { continue }
             runtime.upstreams[index].health.attemptEnded(replica: replica, success: nil, latency: nil,
                                                          now: endedAt, isPrimary: true)
+            unsentPrimaries[index] = nil
         }
         guard !answered else { return }
         answered = true
-        respond(AnswerBuilder(runtime: runtime, identity: identity, outcomes: machine.outcomes,
-                              payloads: payloads, details: details, status: machine.responseStatus)
-            .build(allocator: ByteBufferAllocator()))
+        let (response, reports) = AnswerBuilder(runtime: runtime, identity: identity, outcomes: machine.outcomes,
+                                                payloads: payloads, details: details, status: answerStatus)
+            .build(allocator: ByteBufferAllocator())
+        gateway.metrics.recordAnswer(route: runtime.route.name, status: Int(response.status.code),
+                                     partial: reports.contains { $0.status.makesPartial },
+                                     durationNanoseconds: now(), upstreams: reports)
+        respond(response)
+    }
+
+    /// The machine's min_ok verdict, except for a vote: 200 only when K agreed.
+    private var answerStatus: Int {
+        guard let tally else { return machine.responseStatus }
+        if case .agreed = tally.decision { return 200 }
+        return machine.outcomes.contains { $0.status == .timeout } ? 504 : 502
     }
 }

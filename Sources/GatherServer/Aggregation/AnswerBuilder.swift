@@ -12,35 +12,34 @@ struct AnswerBuilder {
     let details: [String?]
     let status: Int
 
-    func build(allocator: ByteBufferAllocator) -> JSONResponse {
+    /// The answer and the per-upstream reports it was built from (for metrics).
+    func build(allocator: ByteBufferAllocator) -> (response: JSONResponse, reports: [UpstreamReport]) {
         let route = runtime.route
-        if route.complete == .first, let winner = winnerIndex,
+        if route.complete == .first, let winner = outcomes.firstIndex(where: { $0.status == .ok }),
            case .raw(let upstreamStatus, let contentType, let body)? = payloads[winner] {
+            let reports = reports(counts: nil)
             var headers = HTTPHeaders()
             if let contentType { headers.add(name: "Content-Type", value: contentType) }
             headers.add(name: "Gather-Winner", value: route.upstreams[winner].name)
             headers.add(name: "Gather-Partial", value: "false")
-            headers.add(name: "Server-Timing", value: ServerTimingHeader.value(reports(counts: nil)))
+            headers.add(name: "Server-Timing", value: ServerTimingHeader.value(reports))
             headers.add(name: "X-Request-Id", value: identity.requestID)
-            return JSONResponse(status: HTTPResponseStatus(statusCode: upstreamStatus), headers: headers,
-                                body: allocator.buffer(bytes: body))
+            let response = JSONResponse(status: HTTPResponseStatus(statusCode: upstreamStatus), headers: headers,
+                                        body: allocator.buffer(bytes: body))
+            return (response, reports)
         }
         return envelopeResponse(allocator: allocator)
     }
 
-    private var winnerIndex: Int? {
-        outcomes.firstIndex { $0.status == .ok }
-    }
-
-    private func envelopeResponse(allocator: ByteBufferAllocator) -> JSONResponse {
+    private func envelopeResponse(allocator: ByteBufferAllocator) -> (response: JSONResponse, reports: [UpstreamReport]) {
         let route = runtime.route
         var contributions: [UpstreamContribution] = []
         var contributors: [Int] = []
         for (index, outcome) in outcomes.enumerated() where outcome.status == .ok {
-            guard case .parsed(let body, let items)? = payloads[index] else { continue }
+            guard case .parsed(let body, let items, let value)? = payloads[index] else { continue }
             let spec = route.upstreams[index]
             contributions.append(UpstreamContribution(name: spec.name, items: items, body: body,
-                                                      weight: spec.weight, group: spec.group))
+                                                      weight: spec.weight, group: spec.group, value: value))
             contributors.append(index)
         }
         var counts: [Int?] = Array(repeating: nil, count: outcomes.count)
@@ -51,15 +50,15 @@ struct AnswerBuilder {
                 counts[index] = merged.counts[position]
             }
             let reports = reports(counts: counts)
-            if let data = merged.data, merged.items == nil {
-                envelope = Envelope(data: data, upstreams: reports, summary: merged.summary)
-            } else {
+            if route.merge.mode.mergesItems {
                 envelope = Envelope(items: merged.items ?? [], upstreams: reports, summary: merged.summary)
+            } else {
+                envelope = Envelope(data: merged.data ?? .null, upstreams: reports, summary: merged.summary,
+                                    votes: merged.votes)
             }
-        } else if route.merge.mode.mergesItems || route.complete == .first {
-            envelope = Envelope(items: [], upstreams: reports(counts: counts))
         } else {
-            envelope = Envelope(data: .null, upstreams: reports(counts: counts))
+            // `complete: first` with no winner: the envelope says why.
+            envelope = Envelope(items: [], upstreams: reports(counts: counts))
         }
         var writer = JSONWriter()
         EnvelopeWriter.write(envelope, into: &writer)
@@ -68,24 +67,13 @@ struct AnswerBuilder {
         headers.add(name: "Gather-Partial", value: envelope.partial ? "true" : "false")
         headers.add(name: "Server-Timing", value: ServerTimingHeader.value(envelope.upstreams))
         headers.add(name: "X-Request-Id", value: identity.requestID)
-        return JSONResponse(status: HTTPResponseStatus(statusCode: status), headers: headers,
-                            body: allocator.buffer(bytes: writer.bytes))
+        let response = JSONResponse(status: HTTPResponseStatus(statusCode: status), headers: headers,
+                                    body: allocator.buffer(bytes: writer.bytes))
+        return (response, envelope.upstreams)
     }
 
     private func reports(counts: [Int?]?) -> [UpstreamReport] {
-        runtime.route.upstreams.indices.map { index in
-            let outcome = outcomes[index]
-            let status = outcome.status ?? .cancelled
-            return UpstreamReport(
-                name: runtime.route.upstreams[index].name,
-                status: status,
-                httpStatus: outcome.httpStatus,
-                ms: Double(outcome.finishedAt ?? 0) / 1_000_000,
-                attempts: outcome.attempts,
-                hedged: outcome.hedged,
-                wonBy: outcome.wonBy,
-                count: status == .ok ? counts?[index] : nil,
-                error: status == .ok || status == .cancelled ? nil : details[index])
-        }
+        runtime.route.upstreams.indices.map { UpstreamReports.report(runtime: runtime, index: $0, outcome: outcomes[$0],
+                                                                     count: counts?[$0], detail: details[$0]) }
     }
 }

@@ -50,11 +50,22 @@ struct ClassifiedAttempt {
                 return ClassifiedAttempt(result: .failure(.badBody, httpStatus: status), detail: "not JSON: \(error)")
             }
             guard extractsItems else {
-                return ClassifiedAttempt(result: .success(httpStatus: status), payload: .parsed(body: document, items: []))
+                // Whole-value modes: the upstream's own pointer picks its value (object, vote).
+                guard let pointer = upstream.items else {
+                    return ClassifiedAttempt(result: .success(httpStatus: status),
+                                             payload: .parsed(body: document, items: [], value: nil))
+                }
+                guard let value = pointer.resolve(in: document) else {
+                    return ClassifiedAttempt(result: .failure(.badBody, httpStatus: status),
+                                             detail: "pointer \(pointer) is missing")
+                }
+                return ClassifiedAttempt(result: .success(httpStatus: status),
+                                         payload: .parsed(body: document, items: [], value: value))
             }
             switch ItemExtraction.items(from: document, at: upstream.items, map: upstream.map) {
             case .success(let items):
-                return ClassifiedAttempt(result: .success(httpStatus: status), payload: .parsed(body: document, items: items))
+                return ClassifiedAttempt(result: .success(httpStatus: status),
+                                         payload: .parsed(body: document, items: items, value: nil))
             case .failure(let error):
                 return ClassifiedAttempt(result: .failure(.badBody, httpStatus: status), detail: "\(error)")
             }

@@ -118,17 +118,28 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
                                             clientTraceparent: head.headers.first(name: "traceparent"),
                                             using: &random)
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let progressive = match.route.route.complete != .first
+            && head.headers[canonicalForm: "accept"].contains { $0.lowercased().hasPrefix("text/event-stream") }
         let call = AggregationCall.prepare(
             runtime: match.route, pathParameters: match.params, request: request, identity: identity,
             gateway: gateway, eventLoop: context.eventLoop,
+            onUpstream: progressive ? { event in
+                let (handler, context) = loopBound.value
+                handler.writeEvent(event, context: context)
+            } : nil,
             respond: { response in
                 let (handler, context) = loopBound.value
                 handler.gateway.admission.leave()
-                handler.write(response, head: head, context: context)
+                if progressive {
+                    handler.finishEventStream(response, head: head, context: context)
+                } else {
+                    handler.write(response, head: head, context: context)
+                }
             })
         switch call {
         case .success(let call):
             state = .dispatched(call)
+            if progressive { startEventStream(head: head, requestID: identity.requestID, context: context) }
             call.start()
         case .failure(let message):
             gateway.admission.leave()
@@ -152,6 +163,37 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         state = .idle
         if keepAlive {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            armWaitTimer(context: context, after: gateway.limits.keepAliveIdle)
+        } else {
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+        }
+    }
+
+    /// Progressive answers: the head goes out at once (chunked), events as upstreams settle.
+    private func startEventStream(head: HTTPRequestHead, requestID: String, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "text/event-stream")
+        headers.add(name: "Cache-Control", value: "no-cache")
+        headers.add(name: "X-Request-Id", value: requestID)
+        if !head.isKeepAlive { headers.add(name: "Connection", value: "close") }
+        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))),
+                              promise: nil)
+    }
+
+    private func writeEvent(_ event: [UInt8], context: ChannelHandlerContext) {
+        guard case .dispatched = state else { return }
+        context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: event)))),
+                              promise: nil)
+    }
+
+    private func finishEventStream(_ response: JSONResponse, head: HTTPRequestHead, context: ChannelHandlerContext) {
+        guard case .dispatched = state else { return }
+        let envelope = Array(response.body.readableBytesView)
+        let event = ProgressEvent.result(status: Int(response.status.code), envelope: envelope)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: event)))), promise: nil)
+        state = .idle
+        if head.isKeepAlive {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             armWaitTimer(context: context, after: gateway.limits.keepAliveIdle)
         } else {

@@ -8,6 +8,7 @@ final class GatewayContext: Sendable {
     let limits: ClientLimits
     let admission: Admission
     let logger: Logger
+    let metrics = GatewayMetrics()
 
     init(routes: RouteRegistry, engine: TransferEngine, limits: ClientLimits, admission: Admission, logger: Logger) {
         self.routes = routes

@@ -10,7 +10,8 @@ final class RouteRuntime: @unchecked Sendable {
 
     init(route: Route) {
         self.route = route
-        self.mergeStage = route.complete == .first ? nil : MergeStages.make(route.merge)
+        self.mergeStage = route.complete == .first ? nil
+            : MergeStages.make(route.merge, upstreamCount: route.upstreams.count, quorum: route.quorumCount)
         self.upstreams = route.upstreams.map(UpstreamRuntime.init)
     }
 }
