@@ -3,23 +3,28 @@ struct DemoExamples {
     let route: String
     let title: String
     let target: String
-    var headers: [String] = []
+    var flags = ""
 
     func curl(host: String, port: Int) -> String {
-        let flags = headers.map { " -H '\($0)'" }.joined()
-        return "curl -s\(flags) 'http://\(host):\(port)\(target)'"
+        "curl -s\(flags) 'http://\(host):\(port)\(target)'"
     }
 
     static let all: [DemoExamples] = [
-        DemoExamples(route: "search", title: "Federated search: three engines merged, duplicates folded, each item says where it came from",
+        DemoExamples(route: "search", title: "Federated search: three engines fused by reciprocal rank, duplicates folded, each item with its sources and _score",
                      target: "/search?q=swift+concurrency"),
-        DemoExamples(route: "search-partial", title: "A stalled engine: the answer comes at the 200ms deadline, marked partial (see upstreams.gamma)",
+        DemoExamples(route: "search-live", title: "Progressive answer: the fast engines' results stream in at once, the slow one's after 800ms, then the fused result",
+                     target: "/search-live?q=swift+concurrency", flags: "N -H 'Accept: text/event-stream'"),
+        DemoExamples(route: "search-partial", title: "A stalled engine: the answer comes at the 200ms deadline, marked partial (upstreams.gamma: timeout)",
                      target: "/search-partial?q=swift+concurrency"),
         DemoExamples(route: "catalog", title: "Hedging: the primary region stalls, a backup to the second region wins after 30ms (won_by: hedge)",
                      target: "/catalog?q=lamp"),
-        DemoExamples(route: "prices", title: "Price comparison: three shapes mapped to one, answered as soon as 2 of the 3 shops have answered (quorum), the third cancelled",
+        DemoExamples(route: "prices", title: "Price comparison: three shapes mapped to one, cheapest offer per SKU first, answered once 2 of 3 shops replied (quorum)",
                      target: "/prices?q=headphones"),
-        DemoExamples(route: "item", title: "Multi-region read: the first region to answer wins; its bytes come back unchanged (Gather-Winner header)",
-                     target: "/items/42", headers: []),
+        DemoExamples(route: "profile", title: "API composition: a user's profile with their orders under \"orders\", one call, two services",
+                     target: "/profile/1"),
+        DemoExamples(route: "item", title: "Multi-region read: the first region to answer wins; its bytes come back unchanged (see Gather-Winner)",
+                     target: "/items/42", flags: "i"),
+        DemoExamples(route: "config", title: "Consensus read: three replicas vote, the stale one is outvoted (votes: 2 of 3)",
+                     target: "/config"),
     ]
 }

@@ -5,11 +5,13 @@ enum RouteSummary {
     static func line(for route: Route) -> String {
         let deadline = Int(route.deadline.milliseconds.rounded())
         let hedged = route.upstreams.filter { $0.hedge != nil }.count
-        var line = "\(route.name): \(route.method) \(route.path.source) -> \(route.upstreams.count) upstreams, "
+        let count = route.upstreams.count
+        var line = "\(route.name): \(route.method) \(route.path.source) -> \(count) upstream\(count == 1 ? "" : "s"), "
             + "complete \(route.complete.rawValue)"
-        if let quorum = route.quorumCount { line += " \(quorum)" }
+        if route.complete == .quorum, let quorum = route.quorumCount { line += " \(quorum) of \(count)" }
         line += ", deadline \(deadline)ms"
         if route.complete != .first { line += ", merge \(route.merge.mode.rawValue)" }
+        if route.merge.mode == .vote, let needed = route.quorumCount { line += " (\(needed) of \(count) must agree)" }
         if hedged > 0 { line += ", \(hedged) hedged" }
         return line
     }

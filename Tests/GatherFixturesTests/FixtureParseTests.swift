@@ -133,6 +133,7 @@ struct FixtureParseTests {
         #expect(ports == [
             "engine-a": 9101, "engine-b": 9102, "engine-c": 9103, "shop-a": 9201, "shop-b": 9202, "shop-c": 9203,
             "profile": 9301, "orders": 9302, "region-eu": 9401, "region-us": 9402, "chaos": 9501,
+            "replica-1": 9601, "replica-2": 9602, "replica-3": 9603,
         ])
         let chaos = try #require(set.backends.first { $0.name == "chaos" })
         #expect(Set(chaos.paths.map(\.path)) == ["/reset", "/garbage", "/huge", "/truncate", "/drip", "/error", "/notjson", "/echo"])

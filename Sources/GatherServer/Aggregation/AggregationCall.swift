@@ -189,14 +189,15 @@ final class AggregationCall {
                 onUpstream(ProgressEvent.upstream(report, payload: payloads[index],
                                                   mergesItems: runtime.route.merge.mode.mergesItems))
             }
-            if tally != nil, !machine.isFinished {
+            if tally != nil {
                 var vote: JSONValue?
                 if outcome.status == .ok, case .parsed(let body, _, let value)? = payloads[index] {
                     vote = value ?? body
                 }
-                switch tally!.record(upstream: index, value: vote) {
-                case .pending: break
-                case .agreed, .impossible: actions += machine.cancelRemaining(now: now())
+                // Recorded even when the machine already finished: the last vote decides the status.
+                let decision = tally!.record(upstream: index, value: vote)
+                if decision != .pending && !machine.isFinished {
+                    actions += machine.cancelRemaining(now: now())
                 }
             }
         }

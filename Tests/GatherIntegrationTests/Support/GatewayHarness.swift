@@ -1,3 +1,4 @@
+import Foundation
 import GatherCore
 import GatherFixtures
 import GatherServer
@@ -34,6 +35,40 @@ final class GatewayHarness {
         configuration.transferThreads = 1
         configuration.limits = limits
         let gateway = try await GatewayServer.start(routes: parsed.routes, configuration: configuration,
+                                                    logger: Logger(label: "gather-test"))
+        return GatewayHarness(fixtures: fixtures, gateway: gateway)
+    }
+
+    /// The shipped `fixtures/` on ephemeral ports and the shipped `routes/`, their upstream
+    /// ports rewritten to where the fixtures really listen: the files users run, tested as shipped.
+    static func startShipped() async throws -> GatewayHarness {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let set = try FixtureSet.load(directory: root.appendingPathComponent("fixtures").path)
+        let fixtures = try await FixtureServer.start(set, ephemeralPorts: true)
+        var routes: [Route] = []
+        var errors: [String] = []
+        let folder = root.appendingPathComponent("routes")
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() where name.hasSuffix(".yaml") {
+            var text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            for backend in set.backends {
+                guard let port = fixtures.port(of: backend.name) else { continue }
+                text = text.replacingOccurrences(of: "127.0.0.1:\(backend.port)/", with: "127.0.0.1:\(port)/")
+            }
+            let parsed = RouteLoader.parse(text: text, file: name, environment: [:])
+            routes += parsed.routes
+            errors += parsed.errors.map(\.description)
+        }
+        guard errors.isEmpty else {
+            try await fixtures.shutdown()
+            throw HarnessError(description: errors.joined(separator: "\n"))
+        }
+        var configuration = GatewayConfiguration()
+        configuration.port = 0
+        configuration.adminHost = nil
+        configuration.eventLoopThreads = 1
+        configuration.transferThreads = 1
+        let gateway = try await GatewayServer.start(routes: routes, configuration: configuration,
                                                     logger: Logger(label: "gather-test"))
         return GatewayHarness(fixtures: fixtures, gateway: gateway)
     }

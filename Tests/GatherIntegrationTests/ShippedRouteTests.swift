@@ -1,0 +1,123 @@
+import GatherCore
+import Testing
+
+/// Each shipped route, through the real gateway over the shipped fixtures, answers as its comment says.
+@Suite("Shipped routes over shipped fixtures")
+struct ShippedRouteTests {
+    private static func withShipped(_ body: (GatewayHarness) async throws -> Void) async throws {
+        let harness = try await GatewayHarness.startShipped()
+        do { try await body(harness) } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+
+    @Test("search: three engines fused by RRF, ten items by descending _score, hit counts summed")
+    func federatedSearch() async throws {
+        try await Self.withShipped { harness in
+            let response = await harness.get("/search?q=swift+concurrency")
+            #expect(response.status == 200)
+            let items = try #require(response["/items"]?.arrayValue)
+            #expect(items.count == 10)
+            let scores = items.compactMap { JSONPointer("/_score")!.resolve(in: $0)?.numberValue }
+            #expect(scores.count == 10)
+            #expect(scores == scores.sorted(by: >))
+            // An item all three engines ranked first or near it: 1/61 + 1/63 + 1/63 = 0.048140…
+            #expect(abs(scores[0] - (1.0 / 61 + 1.0 / 63 + 1.0 / 63)) < 1e-9)
+            #expect(response["/items/0/_sources"] == .array([.string("alpha"), .string("beta"), .string("gamma")]))
+            #expect(response["/summary/total_hits"] == .int(48213 + 51877 + 12940))
+        }
+    }
+
+    @Test("search-partial: gamma stalls, the answer leaves at the deadline, partial")
+    func partialSearch() async throws {
+        try await Self.withShipped { harness in
+            let response = await harness.get("/search-partial?q=swift")
+            #expect(response.status == 200)
+            #expect(response["/partial"] == .bool(true))
+            #expect(response.upstreamStatus("gamma") == "timeout")
+            #expect(response.elapsedMilliseconds < 600)
+        }
+    }
+
+    @Test("search-live with Accept: text/event-stream: fast engines' events first, then gamma's, then the result")
+    func progressiveSearch() async throws {
+        try await Self.withShipped { harness in
+            let response = await harness.get("/search-live?q=swift", headers: [("Accept", "text/event-stream")])
+            #expect(response.status == 200)
+            #expect(response.header("Content-Type") == "text/event-stream")
+            let events = ServerSentEvents.parse(response.text)
+            #expect(events.map(\.event) == ["upstream", "upstream", "upstream", "result"])
+            let names = events.prefix(3).compactMap { try? JSONParser.parse(Array($0.data.utf8)) }
+                .compactMap { JSONPointer("/name")!.resolve(in: $0)?.stringValue }
+            #expect(names.count == 3)
+            #expect(names.last == "gamma", "gamma takes 800ms; alpha and beta answer in milliseconds")
+            let result = try JSONParser.parse(Array(try #require(events.last).data.utf8))
+            #expect(JSONPointer("/status")!.resolve(in: result) == .int(200))
+            #expect(JSONPointer("/items")!.resolve(in: result)?.arrayValue?.count == 10)
+            #expect(JSONPointer("/partial")!.resolve(in: result) == .bool(false))
+        }
+    }
+
+    @Test("catalog: the stalled primary region loses to the hedge")
+    func hedgedCatalog() async throws {
+        try await Self.withShipped { harness in
+            let response = await harness.get("/catalog?q=lamp")
+            #expect(response.status == 200)
+            #expect(response["/upstreams/catalog/won_by"] == .string("hedge"))
+            #expect(response["/items/0/region"] == .string("us"))
+            #expect(response.elapsedMilliseconds < 400)
+        }
+    }
+
+    @Test("prices: one item per SKU at its cheapest, by ascending price, from a quorum of two shops")
+    func priceComparison() async throws {
+        try await Self.withShipped { harness in
+            let response = await harness.get("/prices?q=headphones")
+            #expect(response.status == 200)
+            #expect(response["/partial"] == .bool(false))
+            let items = try #require(response["/items"]?.arrayValue)
+            let prices = items.compactMap { JSONPointer("/price")!.resolve(in: $0)?.numberValue }
+            let skus = items.compactMap { JSONPointer("/sku")!.resolve(in: $0)?.stringValue }
+            #expect(!items.isEmpty && prices.count == items.count)
+            #expect(prices == prices.sorted())
+            #expect(Set(skus).count == skus.count)
+            let ok = ["shop-a", "shop-b", "shop-c"].filter { response.upstreamStatus($0) == "ok" }
+            #expect(ok.count >= 2)
+        }
+    }
+
+    @Test("profile: the user object with the orders list grouped under \"orders\"")
+    func profileComposition() async throws {
+        try await Self.withShipped { harness in
+            let response = await harness.get("/profile/1")
+            #expect(response.status == 200)
+            #expect(response["/data/name"] == .string("Ada Lovelace"))
+            #expect(response["/data/orders"]?.arrayValue?.count == 3)
+            #expect(response["/summary/order_count"] == .int(3))
+        }
+    }
+
+    @Test("item: the winning region's bytes, unchanged, with Gather-Winner")
+    func firstWins() async throws {
+        try await Self.withShipped { harness in
+            let response = await harness.get("/items/42")
+            #expect(response.status == 200)
+            #expect(response.header("Gather-Winner") == "item")
+            #expect(response.text.hasPrefix(#"{"id":42,"name":"Espresso machine""#))
+        }
+    }
+
+    @Test("config: the lying replica is outvoted, 2 of 3 agree")
+    func consensus() async throws {
+        try await Self.withShipped { harness in
+            let response = await harness.get("/config")
+            #expect(response.status == 200)
+            #expect(response["/data/version"] == .int(412))
+            #expect(response["/data/features/new_checkout"] == .bool(true))
+            #expect(response["/votes/agree"] == .int(2))
+            #expect(response["/votes/of"] == .int(3))
+        }
+    }
+}
