@@ -17,8 +17,10 @@ struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?,
-             source: String, file: String, function: String, line: UInt) {
+    func log(event: LogEvent) {
+        let level = event.level
+        let message = event.message
+        let extra = event.metadata
         var object = JSONObject([
             ("ts", .string(ISO8601DateFormatter().string(from: Date()))),
             ("level", .string(level.rawValue)),
