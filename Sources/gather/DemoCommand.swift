@@ -23,13 +23,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         LoggingSetup.bootstrap(format: .text, level: .warning)
-        let set: FixtureSet
-        do {
-            set = try FixtureSet.load(directory: fixtures)
-        } catch {
-            StandardError.print("\(error)")
-            throw ExitCode.failure
-        }
+        let set = try FixtureLoading.load(fixtures)
         guard let loaded = RouteLoading.load(routes) else { throw ExitCode.failure }
         let backends = try await FixtureServer.start(set)
         var configuration = GatewayConfiguration()

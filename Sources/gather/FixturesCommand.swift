@@ -9,18 +9,9 @@ struct FixturesCommand: AsyncParsableCommand {
     var dir = "fixtures"
 
     func run() async throws {
-        let set: FixtureSet
-        do {
-            set = try FixtureSet.load(directory: dir)
-        } catch {
-            StandardError.print("\(error)")
-            throw ExitCode.failure
-        }
+        let set = try FixtureLoading.load(dir)
         let server = try await FixtureServer.start(set)
-        for backend in set.backends {
-            let paths = backend.paths.map(\.path).joined(separator: " ")
-            print("\(backend.name) on 127.0.0.1:\(server.port(of: backend.name) ?? backend.port): \(paths)")
-        }
+        for line in set.summaryLines(ports: server.ports) { print(line) }
         _ = await SignalWaiter.waitForStop(onReload: {})
         try await server.shutdown()
     }

@@ -19,7 +19,8 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let gateway: GatewayContext
     private var state: State = .idle
     private var waitTimer: Scheduled<Void>?
-    private var random = FastRandom()
+    /// Request ids need to be unique, not secret: seeded once per connection.
+    private var random = SplitMixGenerator()
 
     init(gateway: GatewayContext) {
         self.gateway = gateway
