@@ -45,7 +45,7 @@ enum DeepMerge {
     /// A value entering the result as it is, with repeated keys dropped from its objects so that
     /// later merges into it find one member per key. Arrays are left untouched: nothing merges
     /// into their elements.
-    private static func placed(_ value: JSONValue, appendArrays: Bool) -> JSONValue {
+    static func placed(_ value: JSONValue, appendArrays: Bool) -> JSONValue {
         guard case .object(let object) = value else { return value }
         return .object(merge(JSONObject(), object, appendArrays: appendArrays))
     }

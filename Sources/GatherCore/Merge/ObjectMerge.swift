@@ -22,7 +22,7 @@ public struct ObjectMerge: MergeStage {
     }
 
     public func merge(_ contributions: [UpstreamContribution]) -> MergeOutput {
-        var merged: JSONObject?
+        var merged: ObjectAccumulator?
         var counts: [Int] = []
         counts.reserveCapacity(contributions.count)
         for contribution in contributions {
@@ -30,10 +30,11 @@ public struct ObjectMerge: MergeStage {
                 counts.append(0)
                 continue
             }
-            merged = DeepMerge.merge(merged ?? JSONObject(), object, appendArrays: append)
+            if merged == nil { merged = ObjectAccumulator(appendArrays: append) }
+            merged!.merge(object)
             counts.append(1)
         }
-        return MergeOutput(data: merged.map { .object($0) } ?? .null, counts: counts,
+        return MergeOutput(data: merged.map { .object($0.object) } ?? .null, counts: counts,
                            summary: SummaryReduction.reduce(summary, over: contributions))
     }
 
