@@ -90,4 +90,29 @@ struct ClientErrorTests {
             #expect(ContinuousClock.now - started < .seconds(4))
         }
     }
+
+    @Test("past --max-in-flight the gateway sheds with 503 and Retry-After")
+    func shedsPastMaxInFlight() async throws {
+        let backends = [Backends.backend("slow", [FixturePath(path: "/search", body: Backends.results(["https://s.example/1"]),
+                                                               latency: .fixed(.milliseconds(400)))])]
+        try await GatewayHarness.with(backends, maxInFlight: 1, routes: { ports in """
+            routes:
+              - name: search
+                match: { method: GET, path: /search }
+                deadline: 2s
+                upstreams:
+                  - { name: slow, url: "http://127.0.0.1:\(ports["slow"]!)/search" }
+                merge: { items: /results }
+            """ }) { harness in
+            async let first = harness.get("/search")
+            try await Task.sleep(for: .milliseconds(100))
+            let second = await harness.get("/search")
+            #expect(second.status == 503)
+            #expect(second.header("Retry-After") == "1")
+            #expect(second["/error"]?.stringValue != nil)
+            #expect(await first.status == 200)
+            let third = await harness.get("/search")
+            #expect(third.status == 200, "the slot is free again once the first answered")
+        }
+    }
 }

@@ -19,7 +19,7 @@ final class GatewayHarness {
     }
 
     /// `routes` gets each backend's bound port by name and returns route-file YAML.
-    static func start(_ backends: [FixtureBackend], limits: ClientLimits = ClientLimits(),
+    static func start(_ backends: [FixtureBackend], limits: ClientLimits = ClientLimits(), maxInFlight: Int = 10_000,
                       routes: (_ ports: [String: Int]) -> String) async throws -> GatewayHarness {
         let fixtures = try await FixtureServer.start(FixtureSet(backends: backends), ephemeralPorts: true)
         let text = routes(fixtures.ports)
@@ -34,6 +34,7 @@ final class GatewayHarness {
         configuration.eventLoopThreads = 1
         configuration.transferThreads = 1
         configuration.limits = limits
+        configuration.maxInFlight = maxInFlight
         let gateway = try await GatewayServer.start(routes: parsed.routes, configuration: configuration,
                                                     logger: Logger(label: "gather-test"))
         return GatewayHarness(fixtures: fixtures, gateway: gateway)
@@ -84,10 +85,10 @@ final class GatewayHarness {
     }
 
     /// Runs `body` against a started harness and always stops it, also when an expectation throws.
-    static func with(_ backends: [FixtureBackend], limits: ClientLimits = ClientLimits(),
+    static func with(_ backends: [FixtureBackend], limits: ClientLimits = ClientLimits(), maxInFlight: Int = 10_000,
                      routes: (_ ports: [String: Int]) -> String,
                      _ body: (GatewayHarness) async throws -> Void) async throws {
-        let harness = try await start(backends, limits: limits, routes: routes)
+        let harness = try await start(backends, limits: limits, maxInFlight: maxInFlight, routes: routes)
         do {
             try await body(harness)
         } catch {
