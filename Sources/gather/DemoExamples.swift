@@ -12,7 +12,9 @@ struct DemoExamples {
     static let all: [DemoExamples] = [
         DemoExamples(route: "search", title: "Federated search: three engines fused by reciprocal rank, duplicates folded, each item with its sources and _score",
                      target: "/search?q=swift+concurrency"),
-        DemoExamples(route: "search-live", title: "Progressive answer: the fast engines' results stream in at once, the slow one's after 800ms, then the fused result",
+        DemoExamples(route: "search", title: "The same search, progressive: the fast engines' results stream in at once, the slow one's when it lands, then the fused result",
+                     target: "/search?q=swift+concurrency", flags: "N -H 'Accept: text/event-stream'"),
+        DemoExamples(route: "search-live", title: "Progressive, with an engine that takes 800ms: watch the events arrive",
                      target: "/search-live?q=swift+concurrency", flags: "N -H 'Accept: text/event-stream'"),
         DemoExamples(route: "search-partial", title: "A stalled engine: the answer comes at the 200ms deadline, marked partial (upstreams.gamma: timeout)",
                      target: "/search-partial?q=swift+concurrency"),

@@ -60,6 +60,21 @@ struct ShippedRouteTests {
         }
     }
 
+    @Test("search with Accept: text/event-stream: events in the order the engines finished, then the fused result")
+    func progressiveFederatedSearch() async throws {
+        try await Self.withShipped { harness in
+            let response = await harness.get("/search?q=swift", headers: [("Accept", "text/event-stream")])
+            let events = ServerSentEvents.parse(response.text)
+            #expect(events.map(\.event) == ["upstream", "upstream", "upstream", "result"])
+            let times = events.prefix(3).compactMap { try? JSONParser.parse(Array($0.data.utf8)) }
+                .compactMap { JSONPointer("/ms")!.resolve(in: $0)?.numberValue }
+            #expect(times.count == 3)
+            #expect(times == times.sorted(), "each event leaves when its engine finishes")
+            let result = try JSONParser.parse(Array(try #require(events.last).data.utf8))
+            #expect(JSONPointer("/items")!.resolve(in: result)?.arrayValue?.count == 10)
+        }
+    }
+
     @Test("catalog: the stalled primary region loses to the hedge")
     func hedgedCatalog() async throws {
         try await Self.withShipped { harness in
