@@ -97,6 +97,7 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func dispatch(_ request: ClientRequest, context: ChannelHandlerContext) {
         let head = request.head
         guard gateway.admission.enter() else {
+            gateway.metrics.recordRejected(status: 503)
             state = .dispatched(nil)
             write(.error(.serviceUnavailable, "gateway is at its in-flight limit",
                          allocator: context.channel.allocator, extraHeaders: [("Retry-After", "1")]),
@@ -112,6 +113,7 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
                 ? .error(.notFound, "no route matches \(head.method.rawValue) \(request.path)", allocator: context.channel.allocator)
                 : .error(.methodNotAllowed, "\(head.method.rawValue) is not allowed on \(request.path)",
                          allocator: context.channel.allocator, extraHeaders: [("Allow", allowed.joined(separator: ", "))])
+            gateway.metrics.recordRejected(status: Int(response.status.code))
             write(response, head: head, context: context)
             return
         }
@@ -144,6 +146,7 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
             call.start()
         case .failure(let message):
             gateway.admission.leave()
+            gateway.metrics.recordRejected(status: 400)
             state = .dispatched(nil)
             write(.error(.badRequest, message.description, allocator: context.channel.allocator,
                          extraHeaders: [("X-Request-Id", identity.requestID)]),
@@ -203,6 +206,7 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func respondAndClose(_ response: JSONResponse, head: HTTPRequestHead, context: ChannelHandlerContext) {
+        gateway.metrics.recordRejected(status: Int(response.status.code))
         var headers = response.headers
         headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
         headers.replaceOrAdd(name: "Connection", value: "close")
