@@ -2,7 +2,8 @@ import GatherCore
 import NIOCore
 import NIOHTTP1
 
-/// Answers the admin endpoints from the gateway's live state.
+/// Answers the admin endpoints from the gateway's live state: the route generation current at
+/// the time of the request, the upstreams' health, the metrics registry.
 final class AdminHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -23,36 +24,52 @@ final class AdminHandler: ChannelInboundHandler {
         case .end:
             guard let head else { return }
             self.head = nil
-            let (status, contentType, body) = answer(head)
-            var headers = HTTPHeaders([("Content-Type", contentType), ("Content-Length", String(body.count))])
+            let response = answer(head)
+            var headers = HTTPHeaders([("Content-Type", response.contentType), ("Content-Length", String(response.body.count)),
+                                       ("Cache-Control", "no-store")])
+            if response.status == .methodNotAllowed { headers.add(name: "Allow", value: "GET") }
             if !head.isKeepAlive { headers.add(name: "Connection", value: "close") }
-            channelContext.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))),
+            channelContext.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: response.status,
+                                                                        headers: headers))),
                                  promise: nil)
-            channelContext.write(wrapOutboundOut(.body(.byteBuffer(channelContext.channel.allocator.buffer(bytes: body)))),
+            channelContext.write(wrapOutboundOut(.body(.byteBuffer(channelContext.channel.allocator.buffer(bytes: response.body)))),
                                  promise: nil)
             let done = channelContext.writeAndFlush(wrapOutboundOut(.end(nil)))
             if !head.isKeepAlive { done.whenComplete { _ in channelContext.close(promise: nil) } }
         }
     }
 
-    private func answer(_ head: HTTPRequestHead) -> (HTTPResponseStatus, String, [UInt8]) {
-        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+    private func answer(_ head: HTTPRequestHead) -> AdminResponse {
+        let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first
+            .map(String.init) ?? head.uri
         guard head.method == .GET else {
-            return (.methodNotAllowed, "application/json", ErrorBody.json("admin endpoints answer GET only"))
+            return AdminResponse(status: .methodNotAllowed, contentType: AdminResponse.json,
+                                 body: ErrorBody.json("admin endpoints answer GET only"))
         }
         switch path {
         case "/healthz":
-            return (.ok, "application/json", Array(#"{"status":"ok"}"#.utf8))
+            return AdminResponse(status: .ok, contentType: AdminResponse.json, body: Array(#"{"status":"ok"}"#.utf8))
         case "/readyz":
             return health.isDraining
-                ? (.serviceUnavailable, "application/json", Array(#"{"status":"draining"}"#.utf8))
-                : (.ok, "application/json", Array(#"{"status":"ready"}"#.utf8))
+                ? AdminResponse(status: .serviceUnavailable, contentType: AdminResponse.json,
+                                body: Array(#"{"status":"draining"}"#.utf8))
+                : AdminResponse(status: .ok, contentType: AdminResponse.json, body: Array(#"{"status":"ready"}"#.utf8))
         case "/routes":
-            return (.ok, "application/json", routesJSON())
+            return AdminResponse(status: .ok, contentType: AdminResponse.json, body: routesJSON())
+        case "/upstreams":
+            return AdminResponse(status: .ok, contentType: AdminResponse.json, body: upstreamsJSON())
         case "/metrics":
-            return (.ok, "text/plain; version=0.0.4", Array(metricsText().utf8))
+            let body = context.metrics.exposition(inFlight: context.admission.current,
+                                                  routesLoaded: context.routes.current.routes.count)
+            return AdminResponse(status: .ok, contentType: AdminResponse.prometheusText, body: body)
+        case "/":
+            let page = StatusPage(routes: RouteHealth.collect(from: context.routes.current),
+                                  inFlight: context.admission.current, maxInFlight: context.admission.limit,
+                                  draining: health.isDraining)
+            return AdminResponse(status: .ok, contentType: AdminResponse.html, body: Array(page.html().utf8))
         default:
-            return (.notFound, "application/json", ErrorBody.json("no admin endpoint \(path)"))
+            return AdminResponse(status: .notFound, contentType: AdminResponse.json,
+                                 body: ErrorBody.json("no admin endpoint \(path)"))
         }
     }
 
@@ -73,15 +90,11 @@ final class AdminHandler: ChannelInboundHandler {
         return writer.bytes
     }
 
-    private func metricsText() -> String {
-        """
-        # HELP gather_requests_in_flight Client requests being aggregated now.
-        # TYPE gather_requests_in_flight gauge
-        gather_requests_in_flight \(context.admission.current)
-        # HELP gather_routes_loaded Routes currently served.
-        # TYPE gather_routes_loaded gauge
-        gather_routes_loaded \(context.routes.current.routes.count)
-
-        """
+    /// `{"routes":[{"name":…,"upstreams":[<UpstreamHealthSnapshot.jsonValue>…]}]}`
+    private func upstreamsJSON() -> [UInt8] {
+        let routes = RouteHealth.collect(from: context.routes.current).map(\.jsonValue)
+        var writer = JSONWriter()
+        writer.write(.object(JSONObject([("routes", .array(routes))])))
+        return writer.bytes
     }
 }

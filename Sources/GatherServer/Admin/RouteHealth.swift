@@ -1,0 +1,31 @@
+import GatherCore
+
+/// One loaded route and its upstreams' live health, read once per admin request and shared by
+/// `/upstreams` and the status page.
+struct RouteHealth: Sendable {
+    var name: String
+    var method: String
+    var path: String
+    var complete: String
+    var merge: String
+    var deadlineMs: Double
+    var upstreams: [UpstreamHealthSnapshot]
+
+    /// In route-file order; each snapshot takes its upstream's lock once.
+    static func collect(from live: LiveRoutes) -> [RouteHealth] {
+        live.routes.compactMap { route in
+            guard let runtime = live.runtimes[route.name] else { return nil }
+            return RouteHealth(name: route.name, method: route.method, path: route.path.source,
+                               complete: route.complete.rawValue, merge: route.merge.mode.rawValue,
+                               deadlineMs: route.deadline.milliseconds,
+                               upstreams: runtime.upstreams.map { $0.health.snapshot() })
+        }
+    }
+
+    var jsonValue: JSONValue {
+        .object(JSONObject([
+            ("name", .string(name)),
+            ("upstreams", .array(upstreams.map(\.jsonValue))),
+        ]))
+    }
+}
