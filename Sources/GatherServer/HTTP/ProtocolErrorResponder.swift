@@ -11,6 +11,11 @@ final class ProtocolErrorResponder: ChannelDuplexHandler, RemovableChannelHandle
     typealias OutboundOut = HTTPServerResponsePart
 
     private var responseInProgress = false
+    private let metrics: GatewayMetrics
+
+    init(metrics: GatewayMetrics) {
+        self.metrics = metrics
+    }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         guard let parserError = error as? HTTPParserError else {
@@ -19,6 +24,7 @@ final class ProtocolErrorResponder: ChannelDuplexHandler, RemovableChannelHandle
         }
         if !responseInProgress {
             let (status, message) = Self.describe(parserError)
+            metrics.recordRejected(status: Int(status.code))
             let body = ErrorBody.json(message)
             let headers = HTTPHeaders([("Content-Type", "application/json"), ("Connection", "close"),
                                        ("Content-Length", String(body.count))])

@@ -1,6 +1,7 @@
 import GatherCore
 import GatherCurl
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -15,6 +16,7 @@ public final class GatewayServer: @unchecked Sendable {
     private let adminChannel: Channel?
     private let context: GatewayContext
     private let health: HealthState
+    private let stopped = NIOLockedValueBox(false)
 
     private init(port: Int, adminPort: Int?, group: MultiThreadedEventLoopGroup, ownsGroup: Bool, channel: Channel,
                  adminChannel: Channel?, context: GatewayContext, health: HealthState) {
@@ -74,7 +76,7 @@ public final class GatewayServer: @unchecked Sendable {
                     try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(
                         leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)))
                     try sync.addHandler(HTTPServerPipelineHandler())
-                    try sync.addHandler(ProtocolErrorResponder())
+                    try sync.addHandler(ProtocolErrorResponder(metrics: context.metrics))
                     try sync.addHandler(GatewayHandler(gateway: context))
                 }
             }
@@ -89,6 +91,11 @@ public final class GatewayServer: @unchecked Sendable {
 
     /// Stops accepting, lets in-flight requests finish for up to `drain`, then closes everything.
     public func shutdown(drain: Duration = .seconds(10)) async {
+        let alreadyStopped = stopped.withLockedValue { wasStopped in
+            defer { wasStopped = true }
+            return wasStopped
+        }
+        guard !alreadyStopped else { return }
         health.startDraining()
         try? await channel.close()
         let deadline = ContinuousClock.now + drain
