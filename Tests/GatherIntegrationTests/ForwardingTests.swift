@@ -53,4 +53,27 @@ struct ForwardingTests {
             #expect(traceparent.split(separator: "-").map(\.count) == [2, 32, 16, 2])
         }
     }
+
+    @Test("{header.X} templates read the client's header, encoded for their place")
+    func headerTemplate() async throws {
+        let echo = Backends.backend("echo", [FixturePath(path: "/echo", body: .echo)])
+        try await GatewayHarness.with([echo], routes: { ports in """
+            routes:
+              - name: tenant
+                match: { method: GET, path: /t }
+                deadline: 2s
+                complete: first
+                upstreams:
+                  - name: echo
+                    url: "http://127.0.0.1:\(ports["echo"]!)/echo?tenant={header.x-tenant}"
+                    headers: { X-Tenant-Echo: "{header.x-tenant}" }
+            """ }) { harness in
+            let response = await harness.get("/t", headers: [("X-Tenant", "acme & co")])
+            #expect(response.status == 200)
+            #expect(response["/query"] == .string("tenant=acme%20%26%20co"))
+            #expect(response["/headers/x-tenant-echo"] == .string("acme & co"))
+            let missing = await harness.get("/t")
+            #expect(missing.status == 400)
+        }
+    }
 }

@@ -72,12 +72,14 @@ final class AggregationCall {
         let route = runtime.route
         let head = request.head
         var clientHeaders: [String: String] = [:]
-        for header in head.headers {
-            let name = header.name.lowercased()
-            if let existing = clientHeaders[name] {
-                clientHeaders[name] = existing + ", " + header.value
-            } else {
-                clientHeaders[name] = header.value
+        if runtime.readsClientHeaders {
+            for header in head.headers {
+                let name = header.name.lowercased()
+                if let existing = clientHeaders[name] {
+                    clientHeaders[name] = existing + ", " + header.value
+                } else {
+                    clientHeaders[name] = header.value
+                }
             }
         }
         let values = TemplateValues(query: QueryString.parse(request.query), path: pathParameters,
@@ -105,8 +107,9 @@ final class AggregationCall {
         headers.reserveCapacity(route.upstreams.count)
         for upstream in route.upstreams {
             var rendered: [String] = []
-            for template in [upstream.url] + upstream.replicas {
-                switch template.render(values) {
+            rendered.reserveCapacity(1 + upstream.replicas.count)
+            for index in 0...upstream.replicas.count {
+                switch (index == 0 ? upstream.url : upstream.replicas[index - 1]).render(values) {
                 case .success(let url): rendered.append(url)
                 case .failure(let missing): return .failure(missing)
                 }

@@ -5,13 +5,19 @@ final class RouteRuntime: @unchecked Sendable {
     let route: Route
     /// nil for `complete: first`, which passes the winner through unmerged.
     let mergeStage: (any MergeStage)?
-    /// Headers every attempt of an upstream sends, when they hold no template: rendered once.
+    /// Per upstream, in route order: timeouts in the units the machine and libcurl want, and live health.
     let upstreams: [UpstreamRuntime]
+    /// Whether any template reads `{header.X}`: only then are the client's headers gathered.
+    let readsClientHeaders: Bool
 
     init(route: Route) {
         self.route = route
         self.mergeStage = route.complete == .first ? nil
             : MergeStages.make(route.merge, upstreamCount: route.upstreams.count, quorum: route.quorumCount)
         self.upstreams = route.upstreams.map(UpstreamRuntime.init)
+        self.readsClientHeaders = route.upstreams.contains { upstream in
+            ([upstream.url] + upstream.replicas).contains { $0.references.contains { $0.kind == .header } }
+                || upstream.headers.contains { $0.value.references.contains { $0.kind == .header } }
+        }
     }
 }
