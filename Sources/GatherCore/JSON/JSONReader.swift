@@ -1,10 +1,13 @@
 /// The cursor behind `JSONParser`: one pass over the input, recursive descent, a reused
-/// scratch buffer for strings that need unescaping.
+/// scratch buffer for strings that need unescaping, and shared stacks that containers collect
+/// their elements on (so each one allocates its array once, at its final size).
 struct JSONReader {
     private let bytes: UnsafeRawBufferPointer
     private var index = 0
     private var depth = 0
     private var scratch: [UInt8] = []
+    private let elements = JSONBuildStack<JSONValue>(initialCapacity: 32)
+    private let members = JSONBuildStack<(key: String, value: JSONValue)>(initialCapacity: 32)
 
     init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
@@ -40,12 +43,12 @@ struct JSONReader {
     private mutating func readObject() throws -> JSONValue {
         try enterContainer()
         index += 1
-        var members: [(key: String, value: JSONValue)] = []
+        let base = members.count
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return .object(JSONObject(members))
+            return .object(JSONObject())
         }
         while true {
             skipWhitespace()
@@ -61,7 +64,7 @@ struct JSONReader {
             index += 1
             skipWhitespace()
             let value = try readValue()
-            members.append((key, value))
+            members.push((key, value))
             skipWhitespace()
             guard index < bytes.count else { throw failure("unexpected end of input in an object") }
             switch bytes[index] {
@@ -70,7 +73,7 @@ struct JSONReader {
             case UInt8(ascii: "}"):
                 index += 1
                 depth -= 1
-                return .object(JSONObject(members))
+                return .object(JSONObject(members.popArray(from: base)))
             default:
                 throw failure("unexpected \(describe(bytes[index])), expected ',' or '}'")
             }
@@ -80,16 +83,16 @@ struct JSONReader {
     private mutating func readArray() throws -> JSONValue {
         try enterContainer()
         index += 1
-        var values: [JSONValue] = []
+        let base = elements.count
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
             depth -= 1
-            return .array(values)
+            return .array([])
         }
         while true {
             skipWhitespace()
-            values.append(try readValue())
+            elements.push(try readValue())
             skipWhitespace()
             guard index < bytes.count else { throw failure("unexpected end of input in an array") }
             switch bytes[index] {
@@ -98,7 +101,7 @@ struct JSONReader {
             case UInt8(ascii: "]"):
                 index += 1
                 depth -= 1
-                return .array(values)
+                return .array(elements.popArray(from: base))
             default:
                 throw failure("unexpected \(describe(bytes[index])), expected ',' or ']'")
             }
@@ -169,6 +172,9 @@ struct JSONReader {
         if isInteger, let exact = exactInteger(digits: integerStart..<integerEnd, negative: negative) {
             return .int(exact)
         }
+        if let fast = fastDouble(start..<cursor) {
+            return .double(fast)
+        }
         // Short numbers form small strings, which do not allocate.
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<cursor]), as: UTF8.self)
         guard let value = Double(text), value.isFinite else {
@@ -176,6 +182,64 @@ struct JSONReader {
         }
         return .double(value)
     }
+
+    /// A decimal with at most 15 significant digits and a power of ten up to 22, computed as one
+    /// exact integer times or divided by one exact power of ten: IEEE arithmetic rounds that
+    /// single operation correctly, so the result equals what `Double(String)` gives (Clinger's
+    /// fast path). Nil for anything else. `range` is a number already checked by `readNumber`.
+    private func fastDouble(_ range: Range<Int>) -> Double? {
+        var position = range.lowerBound
+        let negative = bytes[position] == UInt8(ascii: "-")
+        if negative { position += 1 }
+        var mantissa: UInt64 = 0
+        var significantDigits = 0
+        var fractionDigits = 0
+        var inFraction = false
+        while position < range.upperBound {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: ".") {
+                inFraction = true
+            } else if isDigit(byte) {
+                if mantissa != 0 || byte != UInt8(ascii: "0") { significantDigits += 1 }
+                guard significantDigits <= 15 else { return nil }
+                mantissa = mantissa * 10 + UInt64(byte - UInt8(ascii: "0"))
+                if inFraction { fractionDigits += 1 }
+            } else {
+                break  // 'e' or 'E'
+            }
+            position += 1
+        }
+        var exponent = 0
+        if position < range.upperBound {
+            position += 1
+            var exponentNegative = false
+            if bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+                exponentNegative = bytes[position] == UInt8(ascii: "-")
+                position += 1
+            }
+            guard range.upperBound - position <= 3 else { return nil }
+            while position < range.upperBound {
+                exponent = exponent * 10 + Int(bytes[position] - UInt8(ascii: "0"))
+                position += 1
+            }
+            if exponentNegative { exponent = -exponent }
+        }
+        exponent -= fractionDigits
+        guard exponent >= -22, exponent <= 22 else { return nil }
+        var value = Double(mantissa)
+        if exponent < 0 {
+            value /= Self.powersOfTen[-exponent]
+        } else {
+            value *= Self.powersOfTen[exponent]
+        }
+        return negative ? -value : value
+    }
+
+    /// 1e0 … 1e22, every one exactly representable as a Double.
+    private static let powersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ]
 
     private func exactInteger(digits: Range<Int>, negative: Bool) -> Int64? {
         var magnitude: UInt64 = 0
@@ -199,7 +263,12 @@ struct JSONReader {
         let opening = index
         let contentStart = index + 1
         var cursor = contentStart
-        // Fast path: plain ASCII without escapes, decoded straight from the input.
+        // Fast path: plain ASCII without escapes, decoded straight from the input. Whole words
+        // are skipped while none of their bytes needs a closer look.
+        while cursor + 8 <= bytes.count,
+              !Self.needsAttention(bytes.loadUnaligned(fromByteOffset: cursor, as: UInt64.self)) {
+            cursor += 8
+        }
         while cursor < bytes.count {
             let byte = bytes[cursor]
             if byte == UInt8(ascii: "\"") {
@@ -233,6 +302,19 @@ struct JSONReader {
                 cursor += length
             }
         }
+    }
+
+    /// True when one of the eight bytes is a quote, a backslash, a control character or not
+    /// ASCII (the zero-byte tests of "Bit Twiddling Hacks", which never miss one).
+    private static func needsAttention(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+        let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+        let hasQuote = (quotes &- ones) & ~quotes
+        let hasBackslash = (backslashes &- ones) & ~backslashes
+        let hasControl = (word &- ones &* 0x20) & ~word
+        return (hasQuote | hasBackslash | hasControl | word) & highBits != 0
     }
 
     /// Appends the unescaped text of the escape at `start` (a backslash) to `scratch`;
