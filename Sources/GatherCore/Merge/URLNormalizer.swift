@@ -10,57 +10,96 @@ public enum URLNormalizer {
         return text.withUTF8 { normalize(utf8: $0) }
     }
 
-    /// Works on the string's own UTF-8 storage and writes one output buffer: dedupe runs this
-    /// for every item of every answer.
+    /// Works on the string's own UTF-8 storage and writes straight into the result's storage
+    /// with plain index loops: dedupe runs this for every item of every answer. The result is
+    /// never longer than the text before `#` (every step copies or drops input bytes).
     private static func normalize(utf8 input: UnsafeBufferPointer<UInt8>) -> String {
-        let end = input.firstIndex(of: UInt8(ascii: "#")) ?? input.count
-        var output: [UInt8] = []
-        output.reserveCapacity(end)
+        let end = firstIndex(of: UInt8(ascii: "#"), in: input, 0..<input.count) ?? input.count
+        guard end > 0 else { return "" }
+        return String(unsafeUninitializedCapacity: end) { output in
+            var written = 0
+            func copy(_ range: Range<Int>, lowercasing: Bool = false) {
+                guard !range.isEmpty, let from = input.baseAddress, let to = output.baseAddress else { return }
+                if lowercasing {
+                    for position in range {
+                        to[written] = lowercased(from[position])
+                        written += 1
+                    }
+                } else {
+                    (to + written).initialize(from: from + range.lowerBound, count: range.count)
+                    written += range.count
+                }
+            }
 
-        var cursor = 0
-        var schemeRange = 0..<0
-        if let schemeEnd = schemeLength(input, end: end) {
-            for byte in input[0..<schemeEnd] { output.append(lowercased(byte)) }
-            output.append(contentsOf: "://".utf8)
-            schemeRange = 0..<schemeEnd
-            cursor = schemeEnd + 3
-        } else if end >= 2, input[0] == UInt8(ascii: "/"), input[1] == UInt8(ascii: "/") {
-            output.append(contentsOf: "//".utf8)
-            cursor = 2
-        }
+            var cursor = 0
+            var schemeRange = 0..<0
+            if let schemeEnd = schemeLength(input, end: end) {
+                copy(0..<schemeEnd, lowercasing: true)
+                copy(schemeEnd..<schemeEnd + 3)  // "://"
+                schemeRange = 0..<schemeEnd
+                cursor = schemeEnd + 3
+            } else if end >= 2, input[0] == UInt8(ascii: "/"), input[1] == UInt8(ascii: "/") {
+                copy(0..<2)
+                cursor = 2
+            }
 
-        let authorityEnd = input[cursor..<end].firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") } ?? end
-        var hostStart = cursor
-        if let at = input[cursor..<authorityEnd].lastIndex(of: UInt8(ascii: "@")) {
-            output.append(contentsOf: input[cursor...at])
-            hostStart = at + 1
-        }
-        var portSearchStart = hostStart
-        if hostStart < authorityEnd, input[hostStart] == UInt8(ascii: "["),
-           let bracket = input[hostStart..<authorityEnd].firstIndex(of: UInt8(ascii: "]")) {
-            portSearchStart = bracket + 1
-        }
-        var hostEnd = authorityEnd
-        var portRange = authorityEnd..<authorityEnd
-        if let colon = input[portSearchStart..<authorityEnd].lastIndex(of: UInt8(ascii: ":")) {
-            hostEnd = colon
-            portRange = (colon + 1)..<authorityEnd
-        }
-        if hostEnd - hostStart >= 4, input[hostStart..<hostStart + 4].lazy.map(lowercased).elementsEqual("www.".utf8) {
-            hostStart += 4
-        }
-        for byte in input[hostStart..<hostEnd] { output.append(lowercased(byte)) }
-        if !portRange.isEmpty && !isDefaultPort(input[portRange], scheme: input[schemeRange]) {
-            output.append(UInt8(ascii: ":"))
-            output.append(contentsOf: input[portRange])
-        }
+            var authorityEnd = cursor
+            while authorityEnd < end, input[authorityEnd] != UInt8(ascii: "/"), input[authorityEnd] != UInt8(ascii: "?") {
+                authorityEnd += 1
+            }
+            var hostStart = cursor
+            if let at = lastIndex(of: UInt8(ascii: "@"), in: input, cursor..<authorityEnd) {
+                copy(cursor..<at + 1)
+                hostStart = at + 1
+            }
+            var portSearchStart = hostStart
+            if hostStart < authorityEnd, input[hostStart] == UInt8(ascii: "["),
+               let bracket = firstIndex(of: UInt8(ascii: "]"), in: input, hostStart..<authorityEnd) {
+                portSearchStart = bracket + 1
+            }
+            var hostEnd = authorityEnd
+            var portRange = authorityEnd..<authorityEnd
+            if let colon = lastIndex(of: UInt8(ascii: ":"), in: input, portSearchStart..<authorityEnd) {
+                hostEnd = colon
+                portRange = (colon + 1)..<authorityEnd
+            }
+            if hostEnd - hostStart >= 4, lowercased(input[hostStart]) == UInt8(ascii: "w"),
+               lowercased(input[hostStart + 1]) == UInt8(ascii: "w"), lowercased(input[hostStart + 2]) == UInt8(ascii: "w"),
+               input[hostStart + 3] == UInt8(ascii: ".") {
+                hostStart += 4
+            }
+            copy(hostStart..<hostEnd, lowercasing: true)
+            if !portRange.isEmpty && !isDefaultPort(input, portRange, scheme: schemeRange) {
+                output[written] = UInt8(ascii: ":")
+                written += 1
+                copy(portRange)
+            }
 
-        let queryStart = input[authorityEnd..<end].firstIndex(of: UInt8(ascii: "?")) ?? end
-        var pathEnd = queryStart
-        while pathEnd > authorityEnd, input[pathEnd - 1] == UInt8(ascii: "/") { pathEnd -= 1 }
-        output.append(contentsOf: input[authorityEnd..<pathEnd])
-        output.append(contentsOf: input[queryStart..<end])
-        return String(decoding: output, as: UTF8.self)
+            let queryStart = firstIndex(of: UInt8(ascii: "?"), in: input, authorityEnd..<end) ?? end
+            var pathEnd = queryStart
+            while pathEnd > authorityEnd, input[pathEnd - 1] == UInt8(ascii: "/") { pathEnd -= 1 }
+            copy(authorityEnd..<pathEnd)
+            copy(queryStart..<end)
+            return written
+        }
+    }
+
+    private static func firstIndex(of byte: UInt8, in input: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+        var position = range.lowerBound
+        while position < range.upperBound {
+            if input[position] == byte { return position }
+            position += 1
+        }
+        return nil
+    }
+
+    private static func lastIndex(of byte: UInt8, in input: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+        var position = range.upperBound
+        while position > range.lowerBound {
+            position -= 1
+            if input[position] == byte { return position }
+        }
+        return nil
     }
 
     /// Length of an RFC 3986 scheme followed by `://`, if the text starts with one.
@@ -83,15 +122,24 @@ public enum URLNormalizer {
         return nil
     }
 
-    private static func isDefaultPort(_ port: Slice<UnsafeBufferPointer<UInt8>>,
-                                      scheme: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
-        let is80 = port.elementsEqual("80".utf8)
-        let is443 = port.elementsEqual("443".utf8)
+    private static func isDefaultPort(_ input: UnsafeBufferPointer<UInt8>, _ port: Range<Int>, scheme: Range<Int>) -> Bool {
+        let is80 = equals(input, port, "80", lowercasing: false)
+        let is443 = equals(input, port, "443", lowercasing: false)
         if scheme.isEmpty { return is80 || is443 }
-        let lower = scheme.lazy.map(lowercased)
-        if lower.elementsEqual("http".utf8) || lower.elementsEqual("ws".utf8) { return is80 }
-        if lower.elementsEqual("https".utf8) || lower.elementsEqual("wss".utf8) { return is443 }
+        if equals(input, scheme, "http", lowercasing: true) || equals(input, scheme, "ws", lowercasing: true) { return is80 }
+        if equals(input, scheme, "https", lowercasing: true) || equals(input, scheme, "wss", lowercasing: true) { return is443 }
         return false
+    }
+
+    private static func equals(_ input: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ expected: StaticString,
+                               lowercasing: Bool) -> Bool {
+        guard range.count == expected.utf8CodeUnitCount else { return false }
+        let bytes = expected.utf8Start
+        for offset in 0..<range.count {
+            let byte = input[range.lowerBound + offset]
+            if (lowercasing ? lowercased(byte) : byte) != bytes[offset] { return false }
+        }
+        return true
     }
 
     private static func isLetter(_ byte: UInt8) -> Bool {

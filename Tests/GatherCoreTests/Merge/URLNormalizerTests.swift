@@ -29,6 +29,11 @@ import Testing
         ("#only", ""),
         // No "://": read as userinfo@host, so only the host part is lowercased.
         ("mailto:Someone@Example.com", "mailto:Someone@example.com"),
+        ("WSS://WwW.Example.com:443?x=1", "wss://example.com?x=1"),
+        ("https://www.exämple.com/ü/", "https://exämple.com/ü"),
+        ("https://www.", "https://"),
+        ("https://ww.example.com", "https://ww.example.com"),
+        ("HTTP://[::1]", "http://[::1]"),
     ])
     func normalises(input: String, expected: String) {
         #expect(URLNormalizer.normalize(input) == expected)
