@@ -266,7 +266,7 @@ struct JSONReader {
         // Fast path: plain ASCII without escapes, decoded straight from the input. Whole words
         // are skipped while none of their bytes needs a closer look.
         while cursor + 8 <= bytes.count,
-              !Self.needsAttention(bytes.loadUnaligned(fromByteOffset: cursor, as: UInt64.self)) {
+              !JSONWordScan.needsAttention(bytes.loadUnaligned(fromByteOffset: cursor, as: UInt64.self)) {
             cursor += 8
         }
         while cursor < bytes.count {
@@ -302,19 +302,6 @@ struct JSONReader {
                 cursor += length
             }
         }
-    }
-
-    /// True when one of the eight bytes is a quote, a backslash, a control character or not
-    /// ASCII (the zero-byte tests of "Bit Twiddling Hacks", which never miss one).
-    private static func needsAttention(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highBits: UInt64 = 0x8080_8080_8080_8080
-        let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
-        let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
-        let hasQuote = (quotes &- ones) & ~quotes
-        let hasBackslash = (backslashes &- ones) & ~backslashes
-        let hasControl = (word &- ones &* 0x20) & ~word
-        return (hasQuote | hasBackslash | hasControl | word) & highBits != 0
     }
 
     /// Appends the unescaped text of the escape at `start` (a backslash) to `scratch`;

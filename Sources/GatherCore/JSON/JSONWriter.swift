@@ -66,13 +66,23 @@ public struct JSONWriter: Sendable {
     public mutating func writeEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
         bytes.append(UInt8(ascii: "\""))
         var runStart = 0
-        for position in 0..<utf8.count {
-            let byte = utf8[position]
-            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-            if runStart < position {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<position]))
+        var position = 0
+        let raw = UnsafeRawBufferPointer(utf8)
+        while position < utf8.count {
+            // Whole words without anything to escape are skipped, then copied with their run.
+            if position + 8 <= utf8.count,
+               !JSONWordScan.needsEscape(raw.loadUnaligned(fromByteOffset: position, as: UInt64.self)) {
+                position += 8
+                continue
             }
-            runStart = position + 1
+            let byte = utf8[position]
+            position += 1
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            let escapedAt = position - 1
+            if runStart < escapedAt {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<escapedAt]))
+            }
+            runStart = position
             bytes.append(UInt8(ascii: "\\"))
             switch byte {
             case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\""))

@@ -16,6 +16,16 @@ import Testing
         #expect(text { $0.writeString("") } == "\"\"")
     }
 
+    /// Escapes before, inside and after the eight-byte words the writer skips whole.
+    @Test(arguments: [0, 1, 7, 8, 9, 15, 16, 23])
+    func escapesAtEveryOffset(offset: Int) {
+        let plain = String(repeating: "a", count: offset)
+        let tail = "bcdefghijé"
+        #expect(text { $0.writeString(plain + "\"" + tail) } == "\"" + plain + "\\\"" + tail + "\"")
+        #expect(text { $0.writeString(plain + "\u{1}" + tail + "\\") } == "\"" + plain + "\\u0001" + tail + "\\\\\"")
+        #expect(text { $0.writeString(plain + "\u{7F}\u{80}ÿ" + tail) } == "\"" + plain + "\u{7F}\u{80}ÿ" + tail + "\"")
+    }
+
     @Test func integers() {
         #expect(text { $0.writeInt(Int64(0)) } == "0")
         #expect(text { $0.writeInt(Int64(-7)) } == "-7")
