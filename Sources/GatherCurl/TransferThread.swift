@@ -24,6 +24,8 @@ final class TransferThread {
     private var active: [Transfer] = []
     private var batch: [TransferCommand] = []
     private var headerScratch: [UInt8] = []
+    /// Per descriptor: whether it is in the epoll set, and whether libcurl released it.
+    private var epollSockets = EpollSocketTable()
     private let readyCapacity: Int32 = 64
     private let readyFDs: UnsafeMutablePointer<Int32>
     private let readyFlags: UnsafeMutablePointer<Int32>
@@ -104,12 +106,24 @@ final class TransferThread {
 
     func socketChanged(_ socket: curl_socket_t, what: Int32, known: Bool) {
         if what == gather_poll_remove {
-            gather_epoll_unwatch(epollFD, socket)
+            // A finished transfer's connection goes back to libcurl's cache and the next transfer
+            // on it wants it again: it stays in the epoll set (parked), which turns an ADD + DEL
+            // pair per transfer into one MOD. A parked socket that turns ready is removed then.
+            if !epollSockets.park(socket) {
+                gather_epoll_unwatch(epollFD, socket)
+            }
             return
         }
         let wantRead: Int32 = (what & gather_poll_in) != 0 ? 1 : 0
         let wantWrite: Int32 = (what & gather_poll_out) != 0 ? 1 : 0
-        gather_epoll_watch(epollFD, socket, known ? 1 : 0, wantRead, wantWrite)
+        // MOD when it is (or may still be) in the set: the C side falls back to ADD when a parked
+        // descriptor was closed meanwhile (closing drops it from epoll) and its number reused.
+        let registered = known || epollSockets.isRegistered(socket)
+        if gather_epoll_watch(epollFD, socket, registered ? 1 : 0, wantRead, wantWrite) == 0 {
+            epollSockets.watch(socket)
+        } else {
+            epollSockets.forget(socket)
+        }
         if !known {
             curl_multi_assign(multi, socket, TransferThread.registeredMarker)
         }
@@ -136,6 +150,11 @@ final class TransferThread {
                     let fd = readyFDs[slot]
                     if fd == inbox.eventFD {
                         inboxReady = true
+                    } else if epollSockets.isParked(fd) {
+                        // Idle cached connection: the peer closed it or sent something unasked.
+                        // libcurl finds that out itself when it next picks the connection.
+                        gather_epoll_unwatch(epollFD, fd)
+                        epollSockets.forget(fd)
                     } else {
                         curl_multi_socket_action(multi, fd, readyFlags[slot], &stillRunning)
                     }
