@@ -6,8 +6,10 @@ struct JSONReader {
     private var index = 0
     private var depth = 0
     private var scratch: [UInt8] = []
+    // Both first buffers stay under 1 KB (32 × 24 and 16 × 40 bytes): glibc serves those from
+    // its small bins, where a larger request would first consolidate the fast bins.
     private let elements = JSONBuildStack<JSONValue>(initialCapacity: 32)
-    private let members = JSONBuildStack<(key: String, value: JSONValue)>(initialCapacity: 32)
+    private let members = JSONBuildStack<(key: String, value: JSONValue)>(initialCapacity: 16)
 
     init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
