@@ -18,16 +18,21 @@ final class EasyHandlePool {
         return PooledEasyHandle()
     }
 
-    /// Resets the handle (dropping the finished transfer's options) and keeps it, or frees it
-    /// when the pool is full.
-    func release(_ easy: PooledEasyHandle) {
+    /// Keeps the handle, or frees it when the pool is full. A handle whose transfer was a plain
+    /// GET keeps its options (the next plain GET overwrites every per-request one; anything else
+    /// resets it first); any other is reset here, dropping the finished transfer's options.
+    func release(_ easy: PooledEasyHandle, keepingPlainGetOptions: Bool) {
         guard idle.count < capacity else {
             easy.destroy()
             return
         }
-        curl_easy_reset(easy.handle)
-        easy.errorBuffer[0] = 0
-        idle.append(easy)
+        var kept = easy
+        if !keepingPlainGetOptions {
+            curl_easy_reset(kept.handle)
+        }
+        kept.holdsPlainGetOptions = keepingPlainGetOptions
+        kept.errorBuffer[0] = 0
+        idle.append(kept)
     }
 
     func destroyAll() {

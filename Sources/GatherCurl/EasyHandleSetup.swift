@@ -10,6 +10,10 @@ enum EasyHandleSetup {
 
     /// Returns nil on success, else why the request cannot be sent. On failure the caller still
     /// owns `transfer.headerList` (possibly partial) and frees it.
+    ///
+    /// A plain GET on a handle that still holds a plain GET's options (see `EasyHandlePool`)
+    /// sets only the options that differ per request: URL, timeouts, userdata and headers.
+    /// Anything else starts from a reset handle and sets everything.
     static func configure(_ easy: PooledEasyHandle, for transfer: Transfer, scratch: inout [UInt8]) -> String? {
         let request = transfer.request
         guard let plan = RequestPlan.make(method: request.method, hasBody: request.body != nil) else {
@@ -18,6 +22,19 @@ enum EasyHandleSetup {
         guard !request.url.utf8.contains(0) else {
             return "request URL contains a NUL byte"
         }
+        let plainGet = plan.verb == .get && !plan.sendsBody && !request.freshConnection
+        if plainGet && easy.holdsPlainGetOptions {
+            return configurePerRequest(easy, for: transfer, scratch: &scratch, plainGet: true)
+        }
+        if easy.holdsPlainGetOptions {
+            curl_easy_reset(easy.handle)
+        }
+        return configureFully(easy, for: transfer, plan: plan, scratch: &scratch, plainGet: plainGet)
+    }
+
+    private static func configureFully(_ easy: PooledEasyHandle, for transfer: Transfer, plan: RequestPlan,
+                                       scratch: inout [UInt8], plainGet: Bool) -> String? {
+        let request = transfer.request
         let handle = easy.handle
         var failed: CURLcode? = nil
         func check(_ code: CURLcode) {
@@ -42,6 +59,7 @@ enum EasyHandleSetup {
         check(gather_easy_setopt_long(handle, CURLOPT_HTTP_CONTENT_DECODING, 0))
         check(gather_easy_setopt_ptr(handle, CURLOPT_ERRORBUFFER, easy.errorBuffer))
         check(gather_easy_setopt_ptr(handle, CURLOPT_PRIVATE, userdata))
+        // Same function pointers every time; only the userdata changes between transfers.
         check(gather_easy_set_write_callback(handle, CurlCallbacks.write, userdata))
         check(gather_easy_set_header_callback(handle, CurlCallbacks.header, userdata))
         if request.freshConnection {
@@ -77,6 +95,37 @@ enum EasyHandleSetup {
         if let failed {
             return "libcurl refused an option: " + easy.errorText(for: failed)
         }
+        transfer.isPlainGet = plainGet
+        return nil
+    }
+
+    /// The options a plain GET sets that differ between requests; the handle holds the rest.
+    private static func configurePerRequest(_ easy: PooledEasyHandle, for transfer: Transfer,
+                                            scratch: inout [UInt8], plainGet: Bool) -> String? {
+        let request = transfer.request
+        let handle = easy.handle
+        var failed: CURLcode? = nil
+        func check(_ code: CURLcode) {
+            if code != CURLE_OK, failed == nil {
+                failed = code
+            }
+        }
+        let timeout = min(max(request.timeoutMilliseconds, 1), longestTimeoutMilliseconds)
+        let userdata = Unmanaged.passUnretained(transfer).toOpaque()
+        check(request.url.withCString { gather_easy_setopt_str(handle, CURLOPT_URL, $0) })
+        check(gather_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, timeout))
+        check(gather_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, min(timeout, connectTimeoutCapMilliseconds)))
+        check(gather_easy_setopt_ptr(handle, CURLOPT_PRIVATE, userdata))
+        check(gather_easy_setopt_ptr(handle, CURLOPT_WRITEDATA, userdata))
+        check(gather_easy_setopt_ptr(handle, CURLOPT_HEADERDATA, userdata))
+        if let problem = buildHeaderList(for: transfer, sendsBody: false, scratch: &scratch) {
+            return problem
+        }
+        check(gather_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, transfer.headerList))
+        if let failed {
+            return "libcurl refused an option: " + easy.errorText(for: failed)
+        }
+        transfer.isPlainGet = plainGet
         return nil
     }
 

@@ -6,6 +6,9 @@ import CCurlShim
 struct PooledEasyHandle {
     let handle: UnsafeMutableRawPointer
     let errorBuffer: UnsafeMutablePointer<CChar>
+    /// The handle still holds every option a plain GET sets (its last transfer was one and it was
+    /// not reset since): the next plain GET only sets what differs per request.
+    var holdsPlainGetOptions = false
 
     init?() {
         guard let handle = curl_easy_init() else {

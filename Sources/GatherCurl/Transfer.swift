@@ -23,6 +23,8 @@ final class Transfer: @unchecked Sendable {
     var headerList: UnsafeMutablePointer<curl_slist>?
     /// Position in the thread's active list, for O(1) removal.
     var activeIndex = -1
+    /// Set by `EasyHandleSetup` once a plain GET (no body, no fresh connection) is fully set up.
+    var isPlainGet = false
 
     private(set) var headers: [(String, String)] = []
     private(set) var body: [UInt8] = []

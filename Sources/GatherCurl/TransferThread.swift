@@ -280,7 +280,7 @@ final class TransferThread {
                 curl_multi_remove_handle(multi, easy.handle)
                 removeFromActive(transfer)
             }
-            pool.release(easy)
+            pool.release(easy, keepingPlainGetOptions: transfer.isPlainGet)
             transfer.easy = nil
         }
         if let list = transfer.headerList {
