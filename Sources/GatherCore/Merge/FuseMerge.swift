@@ -36,19 +36,18 @@ public struct FuseMerge: MergeStage {
         var sums: [Double] = []
         var bests: [Double] = []
         var listCounts: [Int] = []
-        var positionByKey: [DedupeKey: Int] = [:]
+        var index = DedupeIndex(capacity: contributions.reduce(0) { $0 + $1.items.count })
 
         for (upstream, contribution) in contributions.enumerated() {
             let list = ownList(contribution.items)
             let scores = listScores(list.map(\.item), weight: contribution.weight)
             for (entry, score) in zip(list, scores) {
                 let position: Int
-                if let key = entry.key, let existing = positionByKey[key] {
+                if let key = entry.key, let existing = index.earlierPosition(of: key, recordingIfNew: entries.count) {
                     position = existing
                     entries[position].addSource(upstream)
                 } else {
                     position = entries.count
-                    if let key = entry.key { positionByKey[key] = position }
                     entries.append(MergedItem(item: entry.item, source: upstream))
                     sums.append(0)
                     bests.append(-.infinity)

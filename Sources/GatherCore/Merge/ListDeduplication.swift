@@ -7,17 +7,15 @@ enum ListDeduplication {
         }
         var kept: [MergedItem] = []
         kept.reserveCapacity(candidates.count)
-        var positionByKey: [DedupeKey: Int] = [:]
-        positionByKey.reserveCapacity(candidates.count)
+        var index = DedupeIndex(capacity: candidates.count)
         for candidate in candidates {
             guard let key = DedupeKey(of: candidate.item, spec: dedupe) else {
                 kept.append(MergedItem(item: candidate.item, source: candidate.upstream))
                 continue
             }
-            if let position = positionByKey[key] {
+            if let position = index.earlierPosition(of: key, recordingIfNew: kept.count) {
                 kept[position].addSource(candidate.upstream)
             } else {
-                positionByKey[key] = kept.count
                 kept.append(MergedItem(item: candidate.item, source: candidate.upstream))
             }
         }
