@@ -94,7 +94,7 @@ struct ClientErrorTests {
     @Test("past --max-in-flight the gateway sheds with 503 and Retry-After")
     func shedsPastMaxInFlight() async throws {
         let backends = [Backends.backend("slow", [FixturePath(path: "/search", body: Backends.results(["https://s.example/1"]),
-                                                               latency: .fixed(.milliseconds(400)))])]
+                                                               latency: .fixed(.seconds(1)))])]
         try await GatewayHarness.with(backends, maxInFlight: 1, routes: { ports in """
             routes:
               - name: search
@@ -105,7 +105,7 @@ struct ClientErrorTests {
                 merge: { items: /results }
             """ }) { harness in
             async let first = harness.get("/search")
-            try await Task.sleep(for: .milliseconds(100))
+            try await harness.waitForConnection(to: "slow")
             let second = await harness.get("/search")
             #expect(second.status == 503)
             #expect(second.header("Retry-After") == "1")

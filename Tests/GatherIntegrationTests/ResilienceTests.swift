@@ -74,7 +74,7 @@ struct ResilienceTests {
         let backends = [
             Backends.fast("good", urls: ["https://good.example/1"]),
             Backends.backend("slow", [FixturePath(path: "/search", body: Backends.results(["https://s.example/1"]),
-                                                  latency: .fixed(.milliseconds(300)))]),
+                                                  latency: .fixed(.seconds(1)))]),
         ]
         try await GatewayHarness.with(backends, routes: { ports in """
             routes:
@@ -87,7 +87,7 @@ struct ResilienceTests {
                 merge: { items: /results }
             """ }) { harness in
             async let first = harness.get("/search")
-            try await Task.sleep(for: .milliseconds(100))
+            try await harness.waitForConnection(to: "slow")
             let second = await harness.get("/search")
             let firstResponse = await first
             #expect(firstResponse.upstreamStatus("slow") == "ok")

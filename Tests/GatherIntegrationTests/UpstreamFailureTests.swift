@@ -54,7 +54,7 @@ struct UpstreamFailureTests {
             #expect(response.upstreamStatus("huge") == "too_large")
             #expect(response.upstreamStatus("slow") == "timeout")
             let slowMs = try #require(response["/upstreams/slow/ms"]?.numberValue)
-            #expect(slowMs >= 99 && slowMs < 300, "per-attempt timeout 100ms; got \(slowMs)")
+            #expect(slowMs >= 99 && slowMs < 1_000, "per-attempt timeout 100ms; got \(slowMs)")
             #expect(response.upstreamStatus("refused") == "error")
             #expect(response["/items"]?.arrayValue?.count == 1)
         }

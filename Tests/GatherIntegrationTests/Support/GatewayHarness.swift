@@ -78,6 +78,16 @@ final class GatewayHarness {
         await client.get(target, headers: headers)
     }
 
+    /// Waits (up to 5 s) until `backend` has accepted a connection: the request that opened it is
+    /// then in flight at the gateway, however slow the machine is.
+    func waitForConnection(to backend: String, count: Int = 1) async throws {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while fixtures.connectionsAccepted(of: backend) < count && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(fixtures.connectionsAccepted(of: backend) >= count, "no connection reached \(backend)")
+    }
+
     func stop() async {
         client.shutdown()
         await gateway.shutdown(drain: .seconds(1))
