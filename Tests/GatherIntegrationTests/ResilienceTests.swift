@@ -69,30 +69,57 @@ struct ResilienceTests {
         }
     }
 
-    @Test("max_in_flight: past the limit an upstream is skipped for that request")
-    func maxInFlightSheds() async throws {
+    private static let limitedRoute: (_ deadline: String) -> ([String: Int]) -> String = { deadline in { ports in """
+        routes:
+          - name: search
+            match: { method: GET, path: /search }
+            deadline: \(deadline)
+            upstreams:
+              - { name: good, url: "http://127.0.0.1:\(ports["good"]!)/search" }
+              - { name: slow, url: "http://127.0.0.1:\(ports["slow"]!)/search", max_in_flight: 1 }
+            merge: { items: /results }
+        """ } }
+
+    @Test("max_in_flight: past the limit a request waits for a slot while its deadline allows")
+    func maxInFlightWaits() async throws {
         let backends = [
             Backends.fast("good", urls: ["https://good.example/1"]),
             Backends.backend("slow", [FixturePath(path: "/search", body: Backends.results(["https://s.example/1"]),
-                                                  latency: .fixed(.seconds(1)))]),
+                                                  latency: .fixed(.milliseconds(300)))]),
         ]
-        try await GatewayHarness.with(backends, routes: { ports in """
-            routes:
-              - name: search
-                match: { method: GET, path: /search }
-                deadline: 2s
-                upstreams:
-                  - { name: good, url: "http://127.0.0.1:\(ports["good"]!)/search" }
-                  - { name: slow, url: "http://127.0.0.1:\(ports["slow"]!)/search", max_in_flight: 1 }
-                merge: { items: /results }
-            """ }) { harness in
+        try await GatewayHarness.with(backends, routes: Self.limitedRoute("5s")) { harness in
             async let first = harness.get("/search")
             try await harness.waitForConnection(to: "slow")
             let second = await harness.get("/search")
             let firstResponse = await first
             #expect(firstResponse.upstreamStatus("slow") == "ok")
-            #expect(second.upstreamStatus("slow") == "skipped")
-            #expect(second["/upstreams/slow/error"] == .string("max_in_flight"))
+            #expect(second.upstreamStatus("slow") == "ok", "the second waited for the first's slot")
+            #expect(harness.fixtures.requestsServed(of: "slow") == 2)
+        }
+    }
+
+    @Test("max_in_flight: requests queued behind a stalled upstream end by their deadline and give every slot back")
+    func maxInFlightWaitsOut() async throws {
+        let backends = [Backends.fast("good", urls: ["https://good.example/1"]), Backends.stalled("slow")]
+        try await GatewayHarness.with(backends, routes: Self.limitedRoute("300ms")) { harness in
+            async let first = harness.get("/search")
+            try await harness.waitForConnection(to: "slow")
+            async let second = harness.get("/search")
+            async let third = harness.get("/search")
+            let responses = await [first, second, third]
+            let statuses = responses.compactMap { $0.upstreamStatus("slow") }
+            #expect(statuses.count == 3)
+            #expect(statuses.allSatisfy { $0 == "timeout" || $0 == "skipped" })
+            #expect(statuses.filter { $0 == "timeout" }.count >= 1)
+            for response in responses where response.upstreamStatus("slow") == "skipped" {
+                #expect(response["/upstreams/slow/attempts"] == .int(0))
+                #expect(response["/upstreams/slow/error"]?.stringValue?.hasPrefix("max_in_flight") == true)
+            }
+            #expect(responses.allSatisfy { $0.status == 200 }, "good answered; min_ok 1")
+            // Every slot came back: a later request is admitted and sent.
+            let later = await harness.get("/search")
+            #expect(later.upstreamStatus("slow") == "timeout")
+            #expect(later["/upstreams/slow/attempts"] == .int(1))
         }
     }
 }

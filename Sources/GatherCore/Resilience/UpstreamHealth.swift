@@ -34,6 +34,9 @@ public final class UpstreamHealth: Sendable {
         var retries = 0
         var failures = 0
         var skips = 0
+        /// Requests waiting for a slot under `max_in_flight`, oldest first.
+        var waiters: [(ticket: UInt64, grant: @Sendable (Int) -> Void)] = []
+        var nextTicket: UInt64 = 1
 
         /// Hedges and retries add load: not while the upstream is full or its circuit is not closed
         /// (a half-open circuit lets exactly one attempt through, not its hedge).
@@ -64,16 +67,24 @@ public final class UpstreamHealth: Sendable {
 
     /// Decides the primary attempt: circuit, then `max_in_flight`, then a replica by P2C. A `.send`
     /// is already counted in flight (end it with `attemptEnded`); in half-open it is the trial.
-    public func admit(now: Int64) -> UpstreamAdmission {
+    /// With `waiter`, a full upstream queues the request instead of skipping it (`.queued`);
+    /// `waiter` then receives the replica when a slot frees up.
+    public func admit(now: Int64, waiter: (@Sendable (Int) -> Void)? = nil) -> UpstreamAdmission {
         state.withLock { state in
             // Peek before claiming: a request shed by max_in_flight must not use up the trial.
             if let breaker = state.breaker, !breaker.wouldAllow(now: now) {
                 state.skips += 1
                 return .skip(reason: .circuitOpen)
             }
-            if let maxInFlight, state.totalInFlight >= maxInFlight {
-                state.skips += 1
-                return .skip(reason: .maxInFlight)
+            if let maxInFlight, state.totalInFlight >= maxInFlight || !state.waiters.isEmpty {
+                guard let waiter else {
+                    state.skips += 1
+                    return .skip(reason: .maxInFlight)
+                }
+                let ticket = state.nextTicket
+                state.nextTicket += 1
+                state.waiters.append((ticket, waiter))
+                return .queued(ticket: ticket)
             }
             _ = state.breaker?.allow(now: now)
             let replica = state.picker.pick(inFlight: state.inFlight, using: &state.generator)
@@ -91,7 +102,7 @@ public final class UpstreamHealth: Sendable {
     /// about the upstream. `latency` (ns) is kept only for successful primaries: a hedge's latency
     /// is measured from a later start and would pull the percentiles down.
     public func attemptEnded(replica: Int, success: Bool?, latency: Int64?, now: Int64, isPrimary: Bool) {
-        state.withLock { state in
+        let granted: (grant: @Sendable (Int) -> Void, replica: Int)? = state.withLock { state in
             if state.inFlight.indices.contains(replica), state.inFlight[replica] > 0 {
                 state.inFlight[replica] -= 1
             }
@@ -104,6 +115,27 @@ public final class UpstreamHealth: Sendable {
                 state.breaker?.record(success: succeeded, now: now)
                 if succeeded, isPrimary, let latency { state.latencies.record(latency) }
             }
+            // The freed slot goes to the oldest waiting request, if the circuit lets it through.
+            guard !state.waiters.isEmpty, let maxInFlight, state.totalInFlight < maxInFlight else { return nil }
+            if let breaker = state.breaker, !breaker.wouldAllow(now: now) { return nil }
+            let waiter = state.waiters.removeFirst()
+            _ = state.breaker?.allow(now: now)
+            let chosen = state.picker.pick(inFlight: state.inFlight, using: &state.generator)
+            Self.start(&state, replica: chosen, kind: .primary)
+            return (waiter.grant, chosen)
+        }
+        // Outside the lock: the grant may call back into this object.
+        if let granted { granted.grant(granted.replica) }
+    }
+
+    /// Withdraws a queued request; false when its grant has already been given (or is being given),
+    /// in which case the caller must end that attempt (`attemptEnded` with `success: nil`).
+    public func cancelWait(ticket: UInt64) -> Bool {
+        state.withLock { state in
+            guard let index = state.waiters.firstIndex(where: { $0.ticket == ticket }) else { return false }
+            state.waiters.remove(at: index)
+            state.skips += 1
+            return true
         }
     }
 

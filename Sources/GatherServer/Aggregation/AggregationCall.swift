@@ -32,6 +32,12 @@ final class AggregationCall {
     /// Replica each upstream's admitted primary goes to, while it has not been sent: admission
     /// counted it in flight, so one never sent (deadline first, max_parallel) must be given back.
     private var unsentPrimaries: [Int?]
+    /// Upstreams waiting for a slot under `max_in_flight` (their ticket), the primary the machine
+    /// sent meanwhile (parked until the slot comes), and where the grant arrives.
+    private var tickets: [UInt64?]
+    private var waitedOut: [Bool]
+    private var parked: [AttemptRequest?]
+    private let grants: GrantRelay
     private var payloads: [AttemptPayload?]
     private var details: [String?]
     private var timer: Scheduled<Void>?
@@ -56,11 +62,20 @@ final class AggregationCall {
                               needed: runtime.route.quorumCount ?? VoteTally.majority(of: runtime.route.upstreams.count))
         }
         self.startedAt = NIODeadline.now().uptimeNanoseconds
-        let (plan, skipReasons) = FanOutPlanner.plan(for: runtime, now: Int64(startedAt))
+        let grants = GrantRelay(eventLoop: eventLoop, healths: runtime.upstreams.map(\.health))
+        self.grants = grants
+        let (plan, skipReasons, tickets) = FanOutPlanner.plan(for: runtime, now: Int64(startedAt),
+                                                              waiter: grants.waiter(for:))
         self.machine = FanOut(plan: plan, now: 0)
         self.payloads = Array(repeating: nil, count: runtime.upstreams.count)
         self.details = skipReasons
-        self.unsentPrimaries = plan.upstreams.map { $0.skipped ? nil : $0.primaryReplica }
+        self.tickets = tickets
+        self.waitedOut = Array(repeating: false, count: runtime.upstreams.count)
+        self.parked = Array(repeating: nil, count: runtime.upstreams.count)
+        self.unsentPrimaries = plan.upstreams.indices.map { index in
+            plan.upstreams[index].skipped || tickets[index] != nil ? nil : plan.upstreams[index].primaryReplica
+        }
+        grants.call = self
     }
 
     /// Renders every upstream's urls and headers; a missing template value is the client's
@@ -212,13 +227,20 @@ final class AggregationCall {
         return nil
     }
 
-    private func send(_ attempt: AttemptRequest) {
+    private func send(_ request: AttemptRequest) {
+        var attempt = request
         let upstream = runtime.upstreams[attempt.id.upstream]
         let spec = upstream.spec
         let health = upstream.health
         switch attempt.kind {
         case .primary:
-            unsentPrimaries[attempt.id.upstream] = nil  // admitted, and counted, when planned
+            if tickets[attempt.id.upstream] != nil {
+                parked[attempt.id.upstream] = attempt  // sent once its slot under max_in_flight comes
+                return
+            }
+            // Admitted (and counted) when planned, or granted later: to that replica.
+            if let replica = unsentPrimaries[attempt.id.upstream] { attempt.replica = replica }
+            unsentPrimaries[attempt.id.upstream] = nil
         case .hedge, .retry:
             let allowed = attempt.kind == .hedge ? health.allowHedge() : health.allowRetry()
             guard allowed else {
@@ -252,9 +274,28 @@ final class AggregationCall {
     }
 
     private func abort(_ id: AttemptID) {
+        if parked[id.upstream]?.id == id { parked[id.upstream] = nil }
         guard let index = transfers.firstIndex(where: { $0.id == id }) else { return }
         gateway.engine.cancel(transfers[index].handle)
         transfers.remove(at: index)
+    }
+
+    /// A slot under `max_in_flight` became this request's (already counted in flight at `replica`).
+    fileprivate func granted(upstream: Int, replica: Int) {
+        let health = runtime.upstreams[upstream].health
+        guard tickets[upstream] != nil, !answered, !machine.isFinished else {
+            health.attemptEnded(replica: replica, success: nil, latency: nil,
+                                now: Int64(NIODeadline.now().uptimeNanoseconds), isPrimary: true)
+            return
+        }
+        tickets[upstream] = nil
+        if var attempt = parked[upstream] {
+            parked[upstream] = nil
+            attempt.replica = replica
+            send(attempt)
+        } else {
+            unsentPrimaries[upstream] = replica  // the machine has not sent it yet (max_parallel)
+        }
     }
 
     private func attemptFinished(_ id: AttemptID, _ attempt: ClassifiedAttempt) {
@@ -293,6 +334,15 @@ final class AggregationCall {
         for transfer in transfers { gateway.engine.cancel(transfer.handle) }
         transfers.removeAll()
         refused.removeAll()
+        parked = parked.map { _ in nil }
+        for (index, ticket) in tickets.enumerated() {
+            guard let ticket else { continue }
+            if runtime.upstreams[index].health.cancelWait(ticket: ticket) {
+                tickets[index] = nil  // never got a slot: reported as skipped
+                details[index] = "max_in_flight: no slot before the deadline"
+                waitedOut[index] = true
+            }
+        }
         let endedAt = Int64(NIODeadline.now().uptimeNanoseconds)
         for (index, replica) in unsentPrimaries.enumerated() {
             guard let replica else { continue }
@@ -302,7 +352,12 @@ final class AggregationCall {
         }
         guard !answered else { return }
         answered = true
-        let (response, reports) = AnswerBuilder(runtime: runtime, identity: identity, outcomes: machine.outcomes,
+        var outcomes = machine.outcomes
+        for index in outcomes.indices where waitedOut[index] && outcomes[index].status != .ok {
+            outcomes[index].status = .skipped
+            outcomes[index].attempts = 0
+        }
+        let (response, reports) = AnswerBuilder(runtime: runtime, identity: identity, outcomes: outcomes,
                                                 payloads: payloads, details: details, status: answerStatus)
             .build(allocator: ByteBufferAllocator())
         gateway.metrics.recordAnswer(route: runtime.route.name, status: Int(response.status.code),
@@ -316,5 +371,34 @@ final class AggregationCall {
         guard let tally else { return machine.responseStatus }
         if case .agreed = tally.decision { return 200 }
         return machine.outcomes.contains { $0.status == .timeout } ? 504 : 502
+    }
+}
+
+/// Carries a `max_in_flight` grant from whichever thread freed the slot to the request's event
+/// loop. Created before the call exists (the plan asks for waiters) and pointed at it right after;
+/// weakly, so a grant that arrives after the call is gone still gives its slot back.
+final class GrantRelay: @unchecked Sendable {
+    private let eventLoop: EventLoop
+    private let healths: [UpstreamHealth]
+    /// Set once on the event loop right after init, read only there.
+    weak var call: AggregationCall?
+
+    init(eventLoop: EventLoop, healths: [UpstreamHealth]) {
+        self.eventLoop = eventLoop
+        self.healths = healths
+    }
+
+    func waiter(for upstream: Int) -> @Sendable (Int) -> Void {
+        { [self] replica in
+            eventLoop.execute {
+                if let call = self.call {
+                    call.granted(upstream: upstream, replica: replica)
+                } else {
+                    self.healths[upstream].attemptEnded(replica: replica, success: nil, latency: nil,
+                                                        now: Int64(NIODeadline.now().uptimeNanoseconds),
+                                                        isPrimary: true)
+                }
+            }
+        }
     }
 }

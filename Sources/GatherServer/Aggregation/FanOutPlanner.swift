@@ -3,23 +3,32 @@ import GatherCore
 /// Turns a route into one request's plan: durations to nanoseconds, thresholds to counts, and
 /// each upstream's live health to a decision (send to which replica, or skip, and when to hedge).
 enum FanOutPlanner {
-    /// `skipReasons[i]` says why upstream i is not sent at all (circuit open, max_in_flight).
-    static func plan(for runtime: RouteRuntime, now: Int64) -> (plan: FanOutPlan, skipReasons: [String?]) {
+    /// `skipReasons[i]` says why upstream i is not sent at all (circuit open); `tickets[i]` is set
+    /// when upstream i waits for a slot under `max_in_flight` (`waiter(i)` is told when it has one).
+    static func plan(for runtime: RouteRuntime, now: Int64, waiter: (Int) -> @Sendable (Int) -> Void)
+        -> (plan: FanOutPlan, skipReasons: [String?], tickets: [UInt64?]) {
         let route = runtime.route
         var skipReasons: [String?] = []
+        var tickets: [UInt64?] = []
         skipReasons.reserveCapacity(runtime.upstreams.count)
-        let upstreams = runtime.upstreams.map { upstream -> PlannedUpstream in
+        tickets.reserveCapacity(runtime.upstreams.count)
+        let upstreams = runtime.upstreams.enumerated().map { index, upstream -> PlannedUpstream in
             let spec = upstream.spec
             var primaryReplica = 0
             var skipped = false
-            switch upstream.health.admit(now: now) {
+            var ticket: UInt64?
+            switch upstream.health.admit(now: now, waiter: spec.maxInFlight == nil ? nil : waiter(index)) {
             case .send(let replica):
                 primaryReplica = replica
                 skipReasons.append(nil)
             case .skip(let reason):
                 skipped = true
                 skipReasons.append(reason.rawValue)
+            case .queued(let queued):
+                ticket = queued
+                skipReasons.append(nil)
             }
+            tickets.append(ticket)
             return PlannedUpstream(
                 replicaCount: 1 + spec.replicas.count,
                 primaryReplica: primaryReplica,
@@ -36,7 +45,7 @@ enum FanOutPlanner {
             minOK: route.requiredSuccesses,
             maxParallel: route.maxParallel ?? Int.max,
             deadline: route.deadline.nanoseconds)
-        return (plan, skipReasons)
+        return (plan, skipReasons, tickets)
     }
 
     /// The route's `attempts` counts the first try too; the machine counts only the extra ones.
