@@ -66,6 +66,12 @@ struct ResilienceTests {
             #expect(third["/upstreams/bad/error"] == .string("circuit open"))
             #expect(third["/partial"] == .bool(true))
             #expect(harness.fixtures.requestsServed(of: "bad") == 2)
+
+            // A reload that leaves the upstream as it was keeps its live health: still open.
+            harness.gateway.reload(routes: harness.gateway.routes)
+            let afterReload = await harness.get("/search")
+            #expect(afterReload.upstreamStatus("bad") == "skipped")
+            #expect(harness.fixtures.requestsServed(of: "bad") == 2)
         }
     }
 

@@ -6,11 +6,14 @@ struct LiveRoutes: Sendable {
     let runtimes: [String: RouteRuntime]
     let routes: [Route]
 
-    init(routes: [Route]) {
+    /// `previous`: the generation being replaced, whose upstreams' live health carries over.
+    init(routes: [Route], previous: LiveRoutes? = nil) {
         self.routes = routes
         self.table = RouteTable(routes: routes)
         var runtimes: [String: RouteRuntime] = [:]
-        for route in routes { runtimes[route.name] = RouteRuntime(route: route) }
+        for route in routes {
+            runtimes[route.name] = RouteRuntime(route: route, previous: previous?.runtimes[route.name])
+        }
         self.runtimes = runtimes
     }
 

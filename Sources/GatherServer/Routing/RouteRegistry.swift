@@ -11,8 +11,9 @@ final class RouteRegistry: Sendable {
 
     var current: LiveRoutes { box.withLockedValue { $0 } }
 
+    /// Reloads are serialised by the caller (one reload queue), so reading then swapping is safe.
     func replace(with routes: [Route]) {
-        let next = LiveRoutes(routes: routes)
+        let next = LiveRoutes(routes: routes, previous: current)
         box.withLockedValue { $0 = next }
     }
 }

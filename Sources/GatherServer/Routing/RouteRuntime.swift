@@ -10,11 +10,13 @@ final class RouteRuntime: @unchecked Sendable {
     /// Whether any template reads `{header.X}`: only then are the client's headers gathered.
     let readsClientHeaders: Bool
 
-    init(route: Route) {
+    init(route: Route, previous: RouteRuntime? = nil) {
         self.route = route
         self.mergeStage = route.complete == .first ? nil
             : MergeStages.make(route.merge, upstreamCount: route.upstreams.count, quorum: route.quorumCount)
-        self.upstreams = route.upstreams.map(UpstreamRuntime.init)
+        self.upstreams = route.upstreams.map { spec in
+            UpstreamRuntime(spec: spec, previous: previous?.upstreams.first { $0.spec.name == spec.name })
+        }
         self.readsClientHeaders = route.upstreams.contains { upstream in
             ([upstream.url] + upstream.replicas).contains { $0.references.contains { $0.kind == .header } }
                 || upstream.headers.contains { $0.value.references.contains { $0.kind == .header } }
