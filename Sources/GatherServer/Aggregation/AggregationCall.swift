@@ -37,7 +37,8 @@ final class AggregationCall {
     private var tickets: [UInt64?]
     private var waitedOut: [Bool]
     private var parked: [AttemptRequest?]
-    private let grants: GrantRelay
+    /// Only for routes with a `max_in_flight` upstream.
+    private let grants: GrantRelay?
     private var payloads: [AttemptPayload?]
     private var details: [String?]
     private var timer: Scheduled<Void>?
@@ -62,10 +63,11 @@ final class AggregationCall {
                               needed: runtime.route.quorumCount ?? VoteTally.majority(of: runtime.route.upstreams.count))
         }
         self.startedAt = NIODeadline.now().uptimeNanoseconds
-        let grants = GrantRelay(eventLoop: eventLoop, healths: runtime.upstreams.map(\.health))
+        let grants = runtime.limitsInFlight
+            ? GrantRelay(eventLoop: eventLoop, healths: runtime.upstreams.map(\.health)) : nil
         self.grants = grants
         let (plan, skipReasons, tickets) = FanOutPlanner.plan(for: runtime, now: Int64(startedAt),
-                                                              waiter: grants.waiter(for:))
+                                                              waiter: grants?.waiter(for:))
         self.machine = FanOut(plan: plan, now: 0)
         self.payloads = Array(repeating: nil, count: runtime.upstreams.count)
         self.details = skipReasons
@@ -75,7 +77,7 @@ final class AggregationCall {
         self.unsentPrimaries = plan.upstreams.indices.map { index in
             plan.upstreams[index].skipped || tickets[index] != nil ? nil : plan.upstreams[index].primaryReplica
         }
-        grants.call = self
+        grants?.call = self
     }
 
     /// Renders every upstream's urls and headers; a missing template value is the client's
@@ -283,7 +285,9 @@ final class AggregationCall {
     /// A slot under `max_in_flight` became this request's (already counted in flight at `replica`).
     fileprivate func granted(upstream: Int, replica: Int) {
         let health = runtime.upstreams[upstream].health
-        guard tickets[upstream] != nil, !answered, !machine.isFinished else {
+        // Not needed any more (answered, or this upstream already settled, e.g. its parked primary
+        // timed out): the slot goes straight back.
+        guard tickets[upstream] != nil, !answered, !machine.isFinished, machine.outcomes[upstream].status == nil else {
             health.attemptEnded(replica: replica, success: nil, latency: nil,
                                 now: Int64(NIODeadline.now().uptimeNanoseconds), isPrimary: true)
             return

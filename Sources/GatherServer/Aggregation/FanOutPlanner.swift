@@ -5,7 +5,7 @@ import GatherCore
 enum FanOutPlanner {
     /// `skipReasons[i]` says why upstream i is not sent at all (circuit open); `tickets[i]` is set
     /// when upstream i waits for a slot under `max_in_flight` (`waiter(i)` is told when it has one).
-    static func plan(for runtime: RouteRuntime, now: Int64, waiter: (Int) -> @Sendable (Int) -> Void)
+    static func plan(for runtime: RouteRuntime, now: Int64, waiter: ((Int) -> @Sendable (Int) -> Void)?)
         -> (plan: FanOutPlan, skipReasons: [String?], tickets: [UInt64?]) {
         let route = runtime.route
         var skipReasons: [String?] = []
@@ -17,7 +17,7 @@ enum FanOutPlanner {
             var primaryReplica = 0
             var skipped = false
             var ticket: UInt64?
-            switch upstream.health.admit(now: now, waiter: spec.maxInFlight == nil ? nil : waiter(index)) {
+            switch upstream.health.admit(now: now, waiter: spec.maxInFlight == nil ? nil : waiter?(index)) {
             case .send(let replica):
                 primaryReplica = replica
                 skipReasons.append(nil)

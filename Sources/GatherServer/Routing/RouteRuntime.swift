@@ -9,6 +9,8 @@ final class RouteRuntime: @unchecked Sendable {
     let upstreams: [UpstreamRuntime]
     /// Whether any template reads `{header.X}`: only then are the client's headers gathered.
     let readsClientHeaders: Bool
+    /// Whether an upstream has `max_in_flight`, so requests may wait for its slots.
+    let limitsInFlight: Bool
 
     init(route: Route, previous: RouteRuntime? = nil) {
         self.route = route
@@ -17,6 +19,7 @@ final class RouteRuntime: @unchecked Sendable {
         self.upstreams = route.upstreams.map { spec in
             UpstreamRuntime(spec: spec, previous: previous?.upstreams.first { $0.spec.name == spec.name })
         }
+        self.limitsInFlight = route.upstreams.contains { $0.maxInFlight != nil }
         self.readsClientHeaders = route.upstreams.contains { upstream in
             ([upstream.url] + upstream.replicas).contains { $0.references.contains { $0.kind == .header } }
                 || upstream.headers.contains { $0.value.references.contains { $0.kind == .header } }
