@@ -24,7 +24,7 @@ enum EasyHandleSetup {
         }
         let plainGet = plan.verb == .get && !plan.sendsBody && !request.freshConnection
         if plainGet && easy.holdsPlainGetOptions {
-            return configurePerRequest(easy, for: transfer, scratch: &scratch, plainGet: true)
+            return configurePerRequest(easy, for: transfer, sendsBody: false, scratch: &scratch, plainGet: true)
         }
         if easy.holdsPlainGetOptions {
             curl_easy_reset(easy.handle)
@@ -42,23 +42,18 @@ enum EasyHandleSetup {
                 failed = code
             }
         }
-        let timeout = min(max(request.timeoutMilliseconds, 1), longestTimeoutMilliseconds)
         let userdata = Unmanaged.passUnretained(transfer).toOpaque()
 
-        check(request.url.withCString { gather_easy_setopt_str(handle, CURLOPT_URL, $0) })
         check(gather_easy_setopt_str(handle, CURLOPT_PROTOCOLS_STR, "http,https"))
         check(gather_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
         check(gather_easy_setopt_long(handle, CURLOPT_TCP_NODELAY, 1))
         check(gather_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0))
         check(gather_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, gather_http_version_1_1))
-        check(gather_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, timeout))
-        check(gather_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, min(timeout, connectTimeoutCapMilliseconds)))
         // An empty proxy disables proxies, including the environment's http_proxy.
         check(gather_easy_setopt_str(handle, CURLOPT_PROXY, ""))
         // Bytes pass through as the upstream sent them.
         check(gather_easy_setopt_long(handle, CURLOPT_HTTP_CONTENT_DECODING, 0))
         check(gather_easy_setopt_ptr(handle, CURLOPT_ERRORBUFFER, easy.errorBuffer))
-        check(gather_easy_setopt_ptr(handle, CURLOPT_PRIVATE, userdata))
         // Same function pointers every time; only the userdata changes between transfers.
         check(gather_easy_set_write_callback(handle, CurlCallbacks.write, userdata))
         check(gather_easy_set_header_callback(handle, CurlCallbacks.header, userdata))
@@ -87,20 +82,15 @@ enum EasyHandleSetup {
             }
         }
 
-        if let problem = buildHeaderList(for: transfer, sendsBody: plan.sendsBody, scratch: &scratch) {
-            return problem
-        }
-        check(gather_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, transfer.headerList))
-
         if let failed {
             return "libcurl refused an option: " + easy.errorText(for: failed)
         }
-        transfer.isPlainGet = plainGet
-        return nil
+        return configurePerRequest(easy, for: transfer, sendsBody: plan.sendsBody, scratch: &scratch, plainGet: plainGet)
     }
 
-    /// The options a plain GET sets that differ between requests; the handle holds the rest.
-    private static func configurePerRequest(_ easy: PooledEasyHandle, for transfer: Transfer,
+    /// The options that differ between requests: URL, timeouts, userdata and headers. A handle
+    /// that holds a plain GET's options needs only these.
+    private static func configurePerRequest(_ easy: PooledEasyHandle, for transfer: Transfer, sendsBody: Bool,
                                             scratch: inout [UInt8], plainGet: Bool) -> String? {
         let request = transfer.request
         let handle = easy.handle
@@ -118,7 +108,7 @@ enum EasyHandleSetup {
         check(gather_easy_setopt_ptr(handle, CURLOPT_PRIVATE, userdata))
         check(gather_easy_setopt_ptr(handle, CURLOPT_WRITEDATA, userdata))
         check(gather_easy_setopt_ptr(handle, CURLOPT_HEADERDATA, userdata))
-        if let problem = buildHeaderList(for: transfer, sendsBody: false, scratch: &scratch) {
+        if let problem = buildHeaderList(for: transfer, sendsBody: sendsBody, scratch: &scratch) {
             return problem
         }
         check(gather_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, transfer.headerList))
