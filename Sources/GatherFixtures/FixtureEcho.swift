@@ -26,7 +26,7 @@ enum FixtureEcho {
             ("headers", .object(headers)),
             ("body", .string(String(decoding: body, as: UTF8.self))),
         ])
-        return FixtureJSONWriter.bytes(.object(document))
+        return JSONValue.object(document).serialized()
     }
 
     /// Path and raw query (without `?`, fragment dropped).

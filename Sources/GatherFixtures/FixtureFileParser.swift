@@ -113,7 +113,7 @@ struct FixtureFileParser {
             }
             return (.bytes([UInt8](data)), "application/json")
         case "json":
-            return (.bytes(FixtureJSONWriter.bytes(try reader.json(node))), "application/json")
+            return (.bytes(try reader.json(node).serialized()), "application/json")
         case "text":
             return (.text(try reader.string(node, what: "text")), "text/plain; charset=utf-8")
         default:

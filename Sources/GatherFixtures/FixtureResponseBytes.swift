@@ -1,3 +1,4 @@
+import GatherCore
 import NIOHTTP1
 
 /// The raw bytes fixtures write. The handler writes bytes itself (not through NIO's response
@@ -17,9 +18,9 @@ enum FixtureResponseBytes {
     }
 
     static func errorBody(_ message: String, status: Int, backend: String) -> [UInt8] {
-        FixtureJSONWriter.bytes(.object(.init([
+        JSONValue.object(.init([
             ("error", .string(message)), ("status", .int(Int64(status))), ("backend", .string(backend)),
-        ])))
+        ])).serialized()
     }
 
     /// `{"padding":"xxx…"}` of exactly `size` bytes, so it is still valid JSON (bare x's below 14 bytes).
