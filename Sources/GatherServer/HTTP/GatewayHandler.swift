@@ -156,7 +156,13 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func write(_ response: JSONResponse, head: HTTPRequestHead, context: ChannelHandlerContext) {
         guard case .dispatched = state else { return }
-        let keepAlive = head.isKeepAlive
+        state = .idle
+        send(response, head: head, keepAlive: head.isKeepAlive, context: context)
+    }
+
+    /// Head, body (none for HEAD) and end of a complete response; then the connection waits for
+    /// the next request or closes.
+    private func send(_ response: JSONResponse, head: HTTPRequestHead, keepAlive: Bool, context: ChannelHandlerContext) {
         var headers = response.headers
         headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
         if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
@@ -165,7 +171,10 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
         if head.method != .HEAD && response.body.readableBytes > 0 {
             context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
         }
-        state = .idle
+        endResponse(keepAlive: keepAlive, context: context)
+    }
+
+    private func endResponse(keepAlive: Bool, context: ChannelHandlerContext) {
         if keepAlive {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             armWaitTimer(context: context, after: gateway.limits.keepAliveIdle)
@@ -197,23 +206,12 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
         let event = ProgressEvent.result(status: Int(response.status.code), envelope: envelope)
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: event)))), promise: nil)
         state = .idle
-        if head.isKeepAlive {
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-            armWaitTimer(context: context, after: gateway.limits.keepAliveIdle)
-        } else {
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
-        }
+        endResponse(keepAlive: head.isKeepAlive, context: context)
     }
 
     private func respondAndClose(_ response: JSONResponse, head: HTTPRequestHead, context: ChannelHandlerContext) {
         gateway.metrics.recordRejected(status: Int(response.status.code))
-        var headers = response.headers
-        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
-        headers.replaceOrAdd(name: "Connection", value: "close")
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: response.status, headers: headers))),
-                      promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+        send(response, head: head, keepAlive: false, context: context)
     }
 
     /// Closes a connection that sends no request head in time (slow clients, idle keep-alive).
