@@ -29,18 +29,10 @@ final class AggregationCall {
     /// Hedges and retries a budget refused while actions were being applied; the machine hears
     /// of them right after.
     private var refused: [AttemptID] = []
-    /// Replica each upstream's admitted primary goes to, while it has not been sent: admission
-    /// counted it in flight, so one never sent (deadline first, max_parallel) must be given back.
-    private var unsentPrimaries: [Int?]
-    /// Upstreams waiting for a slot under `max_in_flight` (their ticket), the primary the machine
-    /// sent meanwhile (parked until the slot comes), and where the grant arrives.
-    private var tickets: [UInt64?]
-    private var waitedOut: [Bool]
-    private var parked: [AttemptRequest?]
     /// Only for routes with a `max_in_flight` upstream.
     private let grants: GrantRelay?
-    private var payloads: [AttemptPayload?]
-    private var details: [String?]
+    /// One per upstream, in route order.
+    private var slots: [UpstreamSlot]
     private var timer: Scheduled<Void>?
     private var timerAt: Int64?
     private var answered = false
@@ -69,13 +61,11 @@ final class AggregationCall {
         let (plan, skipReasons, tickets) = FanOutPlanner.plan(for: runtime, now: Int64(startedAt),
                                                               waiter: grants?.waiter(for:))
         self.machine = FanOut(plan: plan, now: 0)
-        self.payloads = Array(repeating: nil, count: runtime.upstreams.count)
-        self.details = skipReasons
-        self.tickets = tickets
-        self.waitedOut = Array(repeating: false, count: runtime.upstreams.count)
-        self.parked = Array(repeating: nil, count: runtime.upstreams.count)
-        self.unsentPrimaries = plan.upstreams.indices.map { index in
-            plan.upstreams[index].skipped || tickets[index] != nil ? nil : plan.upstreams[index].primaryReplica
+        self.slots = plan.upstreams.indices.map { index in
+            let planned = plan.upstreams[index]
+            return UpstreamSlot(detail: skipReasons[index],
+                                unsentPrimary: planned.skipped || tickets[index] != nil ? nil : planned.primaryReplica,
+                                ticket: tickets[index])
         }
         grants?.call = self
     }
@@ -205,13 +195,13 @@ final class AggregationCall {
             let outcome = machine.outcomes[index]
             if let onUpstream, !answered {
                 let report = UpstreamReports.report(runtime: runtime, index: index, outcome: outcome,
-                                                    count: itemCount(index), detail: details[index])
-                onUpstream(ProgressEvent.upstream(report, payload: payloads[index],
+                                                    count: itemCount(index), detail: slots[index].detail)
+                onUpstream(ProgressEvent.upstream(report, payload: slots[index].payload,
                                                   mergesItems: runtime.route.merge.mode.mergesItems))
             }
             if tally != nil {
                 var vote: JSONValue?
-                if outcome.status == .ok, case .parsed(let body, _, let value)? = payloads[index] {
+                if outcome.status == .ok, case .parsed(let body, _, let value)? = slots[index].payload {
                     vote = value ?? body
                 }
                 // Recorded even when the machine already finished: the last vote decides the status.
@@ -225,7 +215,7 @@ final class AggregationCall {
     }
 
     private func itemCount(_ index: Int) -> Int? {
-        if case .parsed(_, let items, _)? = payloads[index], runtime.route.merge.mode.mergesItems { return items.count }
+        if case .parsed(_, let items, _)? = slots[index].payload, runtime.route.merge.mode.mergesItems { return items.count }
         return nil
     }
 
@@ -236,13 +226,13 @@ final class AggregationCall {
         let health = upstream.health
         switch attempt.kind {
         case .primary:
-            if tickets[attempt.id.upstream] != nil {
-                parked[attempt.id.upstream] = attempt  // sent once its slot under max_in_flight comes
+            if slots[attempt.id.upstream].ticket != nil {
+                slots[attempt.id.upstream].parked = attempt  // sent once its slot under max_in_flight comes
                 return
             }
             // Admitted (and counted) when planned, or granted later: to that replica.
-            if let replica = unsentPrimaries[attempt.id.upstream] { attempt.replica = replica }
-            unsentPrimaries[attempt.id.upstream] = nil
+            if let replica = slots[attempt.id.upstream].unsentPrimary { attempt.replica = replica }
+            slots[attempt.id.upstream].unsentPrimary = nil
         case .hedge, .retry:
             let allowed = attempt.kind == .hedge ? health.allowHedge() : health.allowRetry()
             guard allowed else {
@@ -276,7 +266,7 @@ final class AggregationCall {
     }
 
     private func abort(_ id: AttemptID) {
-        if parked[id.upstream]?.id == id { parked[id.upstream] = nil }
+        if slots[id.upstream].parked?.id == id { slots[id.upstream].parked = nil }
         guard let index = transfers.firstIndex(where: { $0.id == id }) else { return }
         gateway.engine.cancel(transfers[index].handle)
         transfers.remove(at: index)
@@ -287,18 +277,18 @@ final class AggregationCall {
         let health = runtime.upstreams[upstream].health
         // Not needed any more (answered, or this upstream already settled, e.g. its parked primary
         // timed out): the slot goes straight back.
-        guard tickets[upstream] != nil, !answered, !machine.isFinished, machine.outcomes[upstream].status == nil else {
+        guard slots[upstream].ticket != nil, !answered, !machine.isFinished, machine.outcomes[upstream].status == nil else {
             health.attemptEnded(replica: replica, success: nil, latency: nil,
                                 now: Int64(NIODeadline.now().uptimeNanoseconds), isPrimary: true)
             return
         }
-        tickets[upstream] = nil
-        if var attempt = parked[upstream] {
-            parked[upstream] = nil
+        slots[upstream].ticket = nil
+        if var attempt = slots[upstream].parked {
+            slots[upstream].parked = nil
             attempt.replica = replica
             send(attempt)
         } else {
-            unsentPrimaries[upstream] = replica  // the machine has not sent it yet (max_parallel)
+            slots[upstream].unsentPrimary = replica  // the machine has not sent it yet (max_parallel)
         }
     }
 
@@ -308,9 +298,9 @@ final class AggregationCall {
         let actions = machine.attemptFinished(id, attempt.result, now: now())
         let upstream = id.upstream
         if machine.outcomes[upstream].winningAttempt == id {
-            payloads[upstream] = attempt.payload
+            slots[upstream].payload = attempt.payload
         } else if attempt.detail != nil {
-            details[upstream] = attempt.detail
+            slots[upstream].detail = attempt.detail
         }
         apply(actions)
     }
@@ -338,31 +328,29 @@ final class AggregationCall {
         for transfer in transfers { gateway.engine.cancel(transfer.handle) }
         transfers.removeAll()
         refused.removeAll()
-        parked = parked.map { _ in nil }
-        for (index, ticket) in tickets.enumerated() {
-            guard let ticket else { continue }
-            if runtime.upstreams[index].health.cancelWait(ticket: ticket) {
-                tickets[index] = nil  // never got a slot: reported as skipped
-                details[index] = "max_in_flight: no slot before the deadline"
-                waitedOut[index] = true
-            }
-        }
         let endedAt = Int64(NIODeadline.now().uptimeNanoseconds)
-        for (index, replica) in unsentPrimaries.enumerated() {
-            guard let replica else { continue }
-            runtime.upstreams[index].health.attemptEnded(replica: replica, success: nil, latency: nil,
-                                                         now: endedAt, isPrimary: true)
-            unsentPrimaries[index] = nil
+        for index in slots.indices {
+            slots[index].parked = nil
+            let health = runtime.upstreams[index].health
+            if let ticket = slots[index].ticket, health.cancelWait(ticket: ticket) {
+                slots[index].ticket = nil  // never got a slot: reported as skipped
+                slots[index].detail = "max_in_flight: no slot before the deadline"
+                slots[index].waitedOut = true
+            }
+            if let replica = slots[index].unsentPrimary {
+                health.attemptEnded(replica: replica, success: nil, latency: nil, now: endedAt, isPrimary: true)
+                slots[index].unsentPrimary = nil
+            }
         }
         guard !answered else { return }
         answered = true
         var outcomes = machine.outcomes
-        for index in outcomes.indices where waitedOut[index] && outcomes[index].status != .ok {
+        for index in outcomes.indices where slots[index].waitedOut && outcomes[index].status != .ok {
             outcomes[index].status = .skipped
             outcomes[index].attempts = 0
         }
         let (response, reports) = AnswerBuilder(runtime: runtime, identity: identity, outcomes: outcomes,
-                                                payloads: payloads, details: details, status: answerStatus)
+                                                slots: slots, status: answerStatus)
             .build(allocator: ByteBufferAllocator())
         gateway.metrics.recordAnswer(route: runtime.route.name, status: Int(response.status.code),
                                      partial: reports.contains { $0.status.makesPartial },

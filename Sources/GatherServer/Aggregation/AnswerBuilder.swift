@@ -8,15 +8,14 @@ struct AnswerBuilder {
     let runtime: RouteRuntime
     let identity: RequestIdentity
     let outcomes: [UpstreamOutcome]
-    let payloads: [AttemptPayload?]
-    let details: [String?]
+    let slots: [UpstreamSlot]
     let status: Int
 
     /// The answer and the per-upstream reports it was built from (for metrics).
     func build(allocator: ByteBufferAllocator) -> (response: JSONResponse, reports: [UpstreamReport]) {
         let route = runtime.route
         if route.complete == .first, let winner = outcomes.firstIndex(where: { $0.status == .ok }),
-           case .raw(let upstreamStatus, let contentType, let body)? = payloads[winner] {
+           case .raw(let upstreamStatus, let contentType, let body)? = slots[winner].payload {
             let reports = reports(counts: nil)
             var headers = HTTPHeaders()
             if let contentType { headers.add(name: "Content-Type", value: contentType) }
@@ -36,7 +35,7 @@ struct AnswerBuilder {
         var contributions: [UpstreamContribution] = []
         var contributors: [Int] = []
         for (index, outcome) in outcomes.enumerated() where outcome.status == .ok {
-            guard case .parsed(let body, let items, let value)? = payloads[index] else { continue }
+            guard case .parsed(let body, let items, let value)? = slots[index].payload else { continue }
             let spec = route.upstreams[index]
             contributions.append(UpstreamContribution(name: spec.name, items: items, body: body,
                                                       weight: spec.weight, group: spec.group, value: value))
@@ -74,6 +73,6 @@ struct AnswerBuilder {
 
     private func reports(counts: [Int?]?) -> [UpstreamReport] {
         runtime.route.upstreams.indices.map { UpstreamReports.report(runtime: runtime, index: $0, outcome: outcomes[$0],
-                                                                     count: counts?[$0], detail: details[$0]) }
+                                                                     count: counts?[$0], detail: slots[$0].detail) }
     }
 }

@@ -1,0 +1,18 @@
+import GatherCore
+
+/// What one request keeps about one of its upstreams, beside the machine's own outcome.
+struct UpstreamSlot {
+    /// The winning attempt's payload, once the upstream is ok.
+    var payload: AttemptPayload?
+    /// Why the upstream failed or was skipped, for the report's `error`.
+    var detail: String?
+    /// The replica of an admitted primary not yet sent: admission counted it in flight, so one
+    /// never sent (deadline first, max_parallel) must be given back.
+    var unsentPrimary: Int?
+    /// Waiting for a slot under `max_in_flight`, and the primary the machine sent meanwhile
+    /// (parked until the slot comes).
+    var ticket: UInt64?
+    var parked: AttemptRequest?
+    /// The deadline came while it still waited: reported as skipped.
+    var waitedOut = false
+}
