@@ -127,6 +127,7 @@ extension FanOut {
             while sibling >= 0 {
                 if attempts[sibling].inFlight {
                     endAttempt(at: sibling)
+                    attempts[sibling].abortReason = .overtaken
                     actions.append(.abort(attempts[sibling].id))
                 }
                 sibling = attempts[sibling].nextSibling
@@ -145,7 +146,8 @@ extension FanOut {
     }
 
     /// A failure ends the upstream only when no sibling can still answer and no retry is
-    /// allowed; a retry must be able to start before the deadline to be worth scheduling.
+    /// allowed. A retry is worth scheduling only if it can start and, by the upstream's expected
+    /// latency, also answer before the deadline.
     mutating func attemptFailed(_ upstream: Int, _ status: UpstreamStatus, httpStatus: Int?,
                                 at instant: Int64) {
         progress[upstream].lastFailure = status
@@ -155,12 +157,24 @@ extension FanOut {
         progress[upstream].queuedKind = nil
         let state = progress[upstream]
         if state.retriesLeft > 0 && state.retryTriggers.matches(status, httpStatus: httpStatus) {
-            let retryAt = SaturatingTime.add(instant, state.backoff)
-            if retryAt < deadlineAt {
+            let retryAt = SaturatingTime.add(instant, nextBackoff(upstream))
+            if SaturatingTime.add(retryAt, state.expectedLatency) < deadlineAt {
                 progress[upstream].retryAt = retryAt
                 return
             }
         }
         settle(upstream, as: status, httpStatus: httpStatus, at: instant)
+    }
+
+    /// The wait before the upstream's next retry: `backoff` × 2^(n − 1) for the nth retry
+    /// (doubling capped at 2^10), times a factor drawn uniformly from [0.5, 1.5) when the plan
+    /// has a jitter seed, so clients that failed together do not retry together.
+    mutating func nextBackoff(_ upstream: Int) -> Int64 {
+        let state = progress[upstream]
+        guard state.backoff > 0 else { return 0 }
+        let retryNumber = state.retryLimit - state.retriesLeft + 1
+        var delay = Double(state.backoff) * Double(1 << min(max(retryNumber - 1, 0), 10))
+        if jitter != nil { delay *= 0.5 + jitter!.nextUnit() }
+        return delay >= Double(Int64.max) ? .max : Int64(delay)
     }
 }

@@ -43,8 +43,10 @@ extension FanOut {
     /// upstream `status` (never-sent ones too), then `.finish` last.
     mutating func closeOut(as status: UpstreamStatus, at instant: Int64,
                            _ actions: inout [FanOutAction]) {
+        let reason: AttemptAbortReason = status == .timeout ? .deadline : .notNeeded
         for index in attempts.indices where attempts[index].inFlight {
             endAttempt(at: index)
+            attempts[index].abortReason = reason
             actions.append(.abort(attempts[index].id))
         }
         for upstream in progress.indices where !progress[upstream].isFinal {

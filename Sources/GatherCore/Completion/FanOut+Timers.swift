@@ -46,6 +46,7 @@ extension FanOut {
         while index >= 0 {
             if attempts[index].inFlight && attempts[index].timeoutAt == instant {
                 endAttempt(at: index)
+                attempts[index].abortReason = .timedOut
                 actions.append(.abort(attempts[index].id))
                 attemptFailed(upstream, .timeout, httpStatus: nil, at: instant)
             }

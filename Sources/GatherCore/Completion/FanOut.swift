@@ -36,6 +36,8 @@ public struct FanOut: Sendable {
     var lastNow: Int64
     var started = false
     let parallelLimit: Int
+    /// Draws the retry backoff's jitter; nil: no jitter.
+    var jitter: SplitMixGenerator?
     let quorumNeeded: Int
 
     public init(plan: FanOutPlan, now: Int64) {
@@ -45,6 +47,7 @@ public struct FanOut: Sendable {
         deadlineAt = SaturatingTime.add(now, max(0, plan.deadline))
         parallelLimit = max(1, plan.maxParallel)
         quorumNeeded = max(1, plan.quorum)
+        jitter = plan.retryJitterSeed.map(SplitMixGenerator.init(seed:))
 
         let count = plan.upstreams.count
         var outcomes: [UpstreamOutcome] = []
@@ -146,6 +149,12 @@ public struct FanOut: Sendable {
         closeOut(as: .cancelled, at: now, &actions)
         refreshWakeup()
         return actions
+    }
+
+    /// Why the machine aborted `id`; nil when it did not (still running, answered, withdrawn,
+    /// or unknown).
+    public func abortReason(of id: AttemptID) -> AttemptAbortReason? {
+        attemptIndex(of: id).flatMap { attempts[$0].abortReason }
     }
 
     /// 200 when there are at least `minOK` successes; otherwise 504 if any upstream timed

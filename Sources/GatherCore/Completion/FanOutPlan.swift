@@ -13,9 +13,13 @@ public struct FanOutPlan: Sendable, Equatable {
     public var maxParallel: Int
     /// Whole fan-out budget in nanoseconds, relative to the machine's start; below 0 counts as 0.
     public var deadline: Int64
+    /// Seeds the retry backoff's jitter (see `FanOut.nextBackoff`); nil waits exactly the
+    /// backoff, for tests that check instants. The server always sets one.
+    public var retryJitterSeed: UInt64?
 
     public init(upstreams: [PlannedUpstream], rule: CompletionRule = .all, quorum: Int = 1,
-                minOK: Int = 1, maxParallel: Int = .max, deadline: Int64) {
+                minOK: Int = 1, maxParallel: Int = .max, deadline: Int64, retryJitterSeed: UInt64? = nil) {
+        self.retryJitterSeed = retryJitterSeed
         self.upstreams = upstreams
         self.rule = rule
         self.quorum = quorum

@@ -12,6 +12,10 @@ struct UpstreamProgress: Sendable {
     let hedgeMax: Int
     let retryTriggers: RetryTriggers
     let backoff: Int64
+    /// Retries allowed in all (`retriesLeft` counts down from here).
+    let retryLimit: Int
+    /// Nanoseconds a retry is expected to take; 0 when unknown.
+    let expectedLatency: Int64
 
     var isFinal = false
     var inFlight = 0
@@ -46,6 +50,8 @@ struct UpstreamProgress: Sendable {
         }
         retryTriggers = upstream.retry?.on ?? RetryTriggers()
         retriesLeft = max(0, upstream.retry?.attempts ?? 0)
+        retryLimit = retriesLeft
         backoff = max(0, upstream.retry?.backoff ?? 0)
+        expectedLatency = max(0, upstream.retry?.expectedLatency ?? 0)
     }
 }

@@ -1,5 +1,7 @@
-/// The latest latencies of one upstream's successful primary attempts, for live percentiles
-/// (`hedge.after: p95`, the admin `/upstreams` page).
+/// The latest latencies of one upstream's primary attempts, for live percentiles
+/// (`hedge.after: p95`, the admin `/upstreams` page). Fed with answers, and with primaries that
+/// timed out or were overtaken by a hedge at their elapsed time (censored samples: the latency
+/// was at least that). Fast failures and abandoned attempts stay out; see `AttemptEnd`.
 ///
 /// A ring of the last `capacity` samples: recording is O(1). Percentiles are read from a sorted
 /// copy that is rebuilt only once `refreshInterval` samples arrived since the last sort, so a busy

@@ -1,14 +1,15 @@
 import Synchronization
 
 /// The live health of one upstream, shared by every request of one route generation: latency
-/// window, hedge and retry budgets, circuit breaker, replica picker and in-flight counts, behind
+/// window, hedge and retry budgets, circuit breaker, replica picker with per-replica latency
+/// estimates, and in-flight counts, behind
 /// one lock. Each call is one short critical section of plain arithmetic (a sort of at most 256
 /// numbers once per 16 samples is the most expensive), so request threads never wait long.
 ///
 /// The calling sequence per upstream per request:
 /// 1. `admit(now:)` for the primary (sends or skips);
 /// 2. `hedgeDelay()` to arm the hedge timer; when it fires, `allowHedge()` then `attemptStarted`;
-/// 3. `attemptEnded` for every attempt, including cancelled ones (`success: nil`);
+/// 3. `attemptEnded` for every attempt, including abandoned ones (see `AttemptEnd`);
 /// 4. after a failed attempt has ended, `allowRetry()` then `attemptStarted` for the retry.
 public final class UpstreamHealth: Sendable {
     public let name: String
@@ -21,6 +22,8 @@ public final class UpstreamHealth: Sendable {
 
     private struct State {
         var latencies = LatencyWindow()
+        /// Per replica (url first), for the picker.
+        var replicaLatencies: [PeakEWMA]
         var hedgeBudget: AttemptBudget?
         var retryBudget: AttemptBudget?
         var breaker: CircuitBreaker?
@@ -34,6 +37,9 @@ public final class UpstreamHealth: Sendable {
         var retries = 0
         var failures = 0
         var skips = 0
+        /// Hedges and retries the machine wanted but a budget, the breaker or max_in_flight refused.
+        var hedgesRefused = 0
+        var retriesRefused = 0
         /// Requests waiting for a slot under `max_in_flight`, oldest first.
         var waiters: [(ticket: UInt64, grant: @Sendable (Int) -> Void)] = []
         var nextTicket: UInt64 = 1
@@ -58,8 +64,11 @@ public final class UpstreamHealth: Sendable {
         hedge = spec.hedge
         var system = SystemRandomNumberGenerator()
         state = Mutex(State(
+            replicaLatencies: Array(repeating: PeakEWMA(), count: 1 + spec.replicas.count),
             hedgeBudget: spec.hedge?.budget.map(AttemptBudget.init(ratio:)),
-            retryBudget: spec.retry?.budget.map(AttemptBudget.init(ratio:)),
+            // Retries always have a budget (10% unless set): a failing backend must not see its
+            // load multiplied by `attempts`.
+            retryBudget: spec.retry.map { AttemptBudget(ratio: $0.budget ?? RetrySpec.defaultBudget) },
             breaker: spec.circuit.map(CircuitBreaker.init(spec:)),
             generator: SplitMixGenerator(seed: seed ?? system.next()),
             inFlight: Array(repeating: 0, count: 1 + spec.replicas.count)))
@@ -87,7 +96,7 @@ public final class UpstreamHealth: Sendable {
                 return .queued(ticket: ticket)
             }
             _ = state.breaker?.allow(now: now)
-            let replica = state.picker.pick(inFlight: state.inFlight, using: &state.generator)
+            let replica = Self.pickReplica(&state, now: now)
             Self.start(&state, replica: replica, kind: .primary)
             return .send(replica: replica)
         }
@@ -98,29 +107,48 @@ public final class UpstreamHealth: Sendable {
         state.withLock { Self.start(&$0, replica: replica, kind: kind) }
     }
 
-    /// Every attempt's end. `success` nil: cancelled (not needed any more), which tells nothing
-    /// about the upstream. `latency` (ns) is kept only for successful primaries: a hedge's latency
-    /// is measured from a later start and would pull the percentiles down.
-    public func attemptEnded(replica: Int, success: Bool?, latency: Int64?, now: Int64, isPrimary: Bool) {
+    /// Every attempt's end, exactly once, abandoned ones included; `AttemptEnd` says what each
+    /// case teaches the breaker, the window and the replica's estimate. Only primaries feed the
+    /// window: a hedge's or retry's latency is measured from a later start and would pull the
+    /// percentiles down.
+    public func attemptEnded(replica: Int, kind: AttemptKind, end: AttemptEnd, now: Int64) {
         let granted: (grant: @Sendable (Int) -> Void, replica: Int)? = state.withLock { state in
-            if state.inFlight.indices.contains(replica), state.inFlight[replica] > 0 {
+            let known = state.inFlight.indices.contains(replica)
+            if known, state.inFlight[replica] > 0 {
                 state.inFlight[replica] -= 1
             }
             state.totalInFlight = max(0, state.totalInFlight - 1)
-            switch success {
-            case .none:
+            var windowSample: Int64?
+            var estimateSample: Int64?
+            switch end {
+            case .answered(let latency):
+                state.breaker?.record(success: true, now: now)
+                windowSample = latency
+                estimateSample = latency
+            case .failed:
+                state.failures += 1
+                state.breaker?.record(success: false, now: now)
+                estimateSample = timeout
+            case .timedOut(let elapsed):
+                state.failures += 1
+                state.breaker?.record(success: false, now: now)
+                windowSample = elapsed
+                estimateSample = elapsed
+            case .cutShort(let elapsed):
                 state.breaker?.recordCancelled()
-            case .some(let succeeded):
-                if !succeeded { state.failures += 1 }
-                state.breaker?.record(success: succeeded, now: now)
-                if succeeded, isPrimary, let latency { state.latencies.record(latency) }
+                windowSample = elapsed
+                estimateSample = elapsed
+            case .abandoned:
+                state.breaker?.recordCancelled()
             }
+            if kind == .primary, let windowSample { state.latencies.record(windowSample) }
+            if known, let estimateSample { state.replicaLatencies[replica].observe(estimateSample, now: now) }
             // The freed slot goes to the oldest waiting request, if the circuit lets it through.
             guard !state.waiters.isEmpty, let maxInFlight, state.totalInFlight < maxInFlight else { return nil }
             if let breaker = state.breaker, !breaker.wouldAllow(now: now) { return nil }
             let waiter = state.waiters.removeFirst()
             _ = state.breaker?.allow(now: now)
-            let chosen = state.picker.pick(inFlight: state.inFlight, using: &state.generator)
+            let chosen = Self.pickReplica(&state, now: now)
             Self.start(&state, replica: chosen, kind: .primary)
             return (waiter.grant, chosen)
         }
@@ -150,8 +178,9 @@ public final class UpstreamHealth: Sendable {
     /// the upstream is at `max_in_flight` or its circuit is not closed.
     public func allowHedge() -> Bool {
         state.withLock { state in
-            guard state.canAddAttempt(maxInFlight: maxInFlight) else { return false }
-            return state.hedgeBudget?.tryConsume() ?? true
+            let allowed = state.canAddAttempt(maxInFlight: maxInFlight) && (state.hedgeBudget?.tryConsume() ?? true)
+            if !allowed { state.hedgesRefused += 1 }
+            return allowed
         }
     }
 
@@ -159,12 +188,21 @@ public final class UpstreamHealth: Sendable {
     /// attempt no longer counts in flight and its failure has reached the breaker.
     public func allowRetry() -> Bool {
         state.withLock { state in
-            guard state.canAddAttempt(maxInFlight: maxInFlight) else { return false }
-            return state.retryBudget?.tryConsume() ?? true
+            let allowed = state.canAddAttempt(maxInFlight: maxInFlight) && (state.retryBudget?.tryConsume() ?? true)
+            if !allowed { state.retriesRefused += 1 }
+            return allowed
         }
     }
 
-    public func snapshot() -> UpstreamHealthSnapshot {
+    /// What a retry can expect to wait for an answer (ns): the window's median, nil while the
+    /// window has too few samples.
+    public func expectedLatency() -> Int64? {
+        state.withLock { $0.latencies.percentile(50) }
+    }
+
+    /// `now` (same clock as `admit`) decays the replicas' latency estimates to the moment of
+    /// reading; without it they are shown as of their last sample.
+    public func snapshot(now: Int64? = nil) -> UpstreamHealthSnapshot {
         state.withLock { state in
             func milliseconds(_ nanoseconds: Int64?) -> Double? { nanoseconds.map { Double($0) / 1_000_000 } }
             let hedgeDelay = hedge.map { Self.hedgeDelay($0, timeout: timeout, state: &state) }
@@ -179,7 +217,11 @@ public final class UpstreamHealth: Sendable {
                 circuit: state.breaker?.state.name ?? "off",
                 consecutiveFailures: state.breaker?.consecutiveFailures ?? 0,
                 attempts: state.attempts, primaries: state.primaries, hedges: state.hedges,
-                retries: state.retries, failures: state.failures, skips: state.skips)
+                retries: state.retries, failures: state.failures, skips: state.skips,
+                hedgesRefused: state.hedgesRefused, retriesRefused: state.retriesRefused,
+                latencyEstimateMsByReplica: state.replicaLatencies.map { estimate in
+                    milliseconds(estimate.estimate(now: now ?? estimate.updatedAt).map { Int64($0) })
+                })
         }
     }
 
@@ -200,8 +242,13 @@ public final class UpstreamHealth: Sendable {
     }
 
     private static func hedgeDelay(_ hedge: HedgeSpec, timeout: Int64, state: inout State) -> Int64 {
-        var observed: Int64?
-        if case .percentile(let p) = hedge.after { observed = state.latencies.percentile(p) }
+        let observed = HedgeTiming.percentile(for: hedge.after, budget: hedge.budget)
+            .flatMap { state.latencies.percentile($0) }
         return HedgeTiming.delay(for: hedge.after, timeout: timeout, observed: observed)
+    }
+
+    private static func pickReplica(_ state: inout State, now: Int64) -> Int {
+        let latencies = state.replicaLatencies.map { $0.estimate(now: now) }
+        return state.picker.pick(latencies: latencies, inFlight: state.inFlight, using: &state.generator)
     }
 }

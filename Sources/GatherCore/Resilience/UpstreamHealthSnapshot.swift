@@ -7,7 +7,8 @@ public struct UpstreamHealthSnapshot: Sendable, Equatable {
     public var inFlightByReplica: [Int]
     /// nil: unlimited.
     public var maxInFlight: Int?
-    /// Latency samples in the window (successful primaries only).
+    /// Latency samples in the window: primaries that answered, timed out, or were overtaken by a
+    /// hedge (the last two as lower bounds).
     public var samples: Int
     /// nil until the window holds enough samples.
     public var p50Ms: Double?
@@ -27,11 +28,17 @@ public struct UpstreamHealthSnapshot: Sendable, Equatable {
     public var failures: Int
     /// Refused admissions; a caller that waits for a slot may be refused more than once.
     public var skips: Int
+    /// Hedges and retries due but refused (budget, circuit not closed, max_in_flight).
+    public var hedgesRefused: Int
+    public var retriesRefused: Int
+    /// Each replica's latency estimate for the picker (url first); nil before its first sample.
+    public var latencyEstimateMsByReplica: [Double?]
 
     public init(name: String, replicas: Int, inFlight: Int, inFlightByReplica: [Int], maxInFlight: Int?,
                 samples: Int, p50Ms: Double?, p95Ms: Double?, p99Ms: Double?, hedgeDelayMs: Double?,
                 circuit: String, consecutiveFailures: Int, attempts: Int, primaries: Int, hedges: Int,
-                retries: Int, failures: Int, skips: Int) {
+                retries: Int, failures: Int, skips: Int, hedgesRefused: Int = 0, retriesRefused: Int = 0,
+                latencyEstimateMsByReplica: [Double?] = []) {
         self.name = name
         self.replicas = replicas
         self.inFlight = inFlight
@@ -50,6 +57,9 @@ public struct UpstreamHealthSnapshot: Sendable, Equatable {
         self.retries = retries
         self.failures = failures
         self.skips = skips
+        self.hedgesRefused = hedgesRefused
+        self.retriesRefused = retriesRefused
+        self.latencyEstimateMsByReplica = latencyEstimateMsByReplica
     }
 
     /// snake_case keys; unknown values are `null` rather than left out, so the shape is stable.
@@ -75,6 +85,9 @@ public struct UpstreamHealthSnapshot: Sendable, Equatable {
             ("retries", integer(retries)),
             ("failures", integer(failures)),
             ("skips", integer(skips)),
+            ("hedges_refused", integer(hedgesRefused)),
+            ("retries_refused", integer(retriesRefused)),
+            ("latency_estimate_ms_by_replica", .array(latencyEstimateMsByReplica.map(milliseconds))),
         ]))
     }
 }

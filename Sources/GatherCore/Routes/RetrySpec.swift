@@ -6,8 +6,12 @@ public struct RetrySpec: Sendable, Equatable {
     public var on: Set<RetryCondition>
     /// Wait before each retry; default 0.
     public var backoff: Duration
-    /// Retries may be at most this fraction of primary attempts (`10%` → 0.1); nil: no limit.
+    /// Retries may be at most this fraction of primary attempts (`10%` → 0.1); nil: `defaultBudget`.
     public var budget: Double?
+
+    /// The retry budget when `retry:` leaves `budget` out: a failing backend sees at most 10%
+    /// more requests, not `attempts` times as many.
+    public static let defaultBudget = 0.1
 
     public static let defaultConditions: Set<RetryCondition> = [.error, .timeout, .status5xx]
 

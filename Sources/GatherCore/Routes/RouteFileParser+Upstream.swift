@@ -2,7 +2,7 @@ import Yams
 
 extension RouteFileParser {
     static let upstreamKeys = ["name", "url", "shards", "timeout", "items", "map", "weight", "headers", "hedge",
-                               "replicas", "retry", "max_in_flight", "circuit", "max_body", "group"]
+                               "replicas", "retry", "idempotent", "max_in_flight", "circuit", "max_body", "group"]
     static let maxShards = 10_000
 
     /// One upstream block, expanded into one upstream per shard; empty when it had errors.
@@ -29,6 +29,7 @@ extension RouteFileParser {
         let retry = fields["retry"].flatMap { parseRetry($0, context) }
         let maxInFlight = fields["max_in_flight"].flatMap { reader.integer($0, "max_in_flight", in: 1...1_000_000) }
         let circuit = fields["circuit"].flatMap { parseCircuit($0) }
+        let idempotent = fields["idempotent"].flatMap { reader.bool($0, "idempotent") } ?? false
         let maxBody = fields["max_body"].flatMap { parseMaxBody($0) } ?? UpstreamSpec.defaultMaxBody
         var group: String?
         if let groupNode = fields["group"] {
@@ -42,7 +43,7 @@ extension RouteFileParser {
         let upstream = UpstreamSpec(name: name, url: url, replicas: replicas, timeout: timeout ?? context.deadline ?? .zero,
                                     items: items ?? context.mergeItems, map: map, weight: weight, headers: headers,
                                     hedge: hedge, retry: retry, maxInFlight: maxInFlight, circuit: circuit,
-                                    maxBody: maxBody, group: group, location: reader.location(fields["name"] ?? node))
+                                    idempotent: idempotent, maxBody: maxBody, group: group, location: reader.location(fields["name"] ?? node))
         guard let shards else { return [upstream] }
         return (0..<shards).map { index in
             var shard = upstream

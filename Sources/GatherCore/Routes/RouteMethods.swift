@@ -2,6 +2,16 @@
 public enum RouteMethods {
     public static let known = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
+    /// RFC 9110 §9.2.2: sending these twice has the effect of sending them once, so a hedge or a
+    /// retry is safe. POST and PATCH are not, unless the upstream says so (`idempotent: true`).
+    public static let idempotent: Set<String> = ["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]
+
+    /// Whether hedges and retries may repeat a request with this method (case-sensitive, as
+    /// methods are) to `upstream`.
+    public static func allowsRepeats(_ method: String, to upstream: UpstreamSpec) -> Bool {
+        upstream.idempotent || idempotent.contains(method)
+    }
+
     /// Connection-level headers belong to each hop; the gateway manages them itself.
     static let hopByHopHeaders: Set<String> = [
         "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",

@@ -17,6 +17,9 @@ public struct UpstreamSpec: Sendable {
     public var retry: RetrySpec?
     public var maxInFlight: Int?
     public var circuit: CircuitSpec?
+    /// `idempotent: true`: hedges and retries also for methods that are not idempotent by
+    /// definition (POST, PATCH), because this upstream treats repeats as harmless.
+    public var idempotent: Bool
     /// Largest accepted answer body in bytes.
     public var maxBody: Int
     /// `object` mode: put this upstream's value under this key.
@@ -31,7 +34,8 @@ public struct UpstreamSpec: Sendable {
                 items: JSONPointer? = nil, map: [FieldMapping] = [], weight: Double = 1,
                 headers: [(name: String, value: HeaderTemplate)] = [], hedge: HedgeSpec? = nil,
                 retry: RetrySpec? = nil, maxInFlight: Int? = nil, circuit: CircuitSpec? = nil,
-                maxBody: Int = UpstreamSpec.defaultMaxBody, group: String? = nil, shardIndex: Int? = nil,
+                idempotent: Bool = false, maxBody: Int = UpstreamSpec.defaultMaxBody, group: String? = nil,
+                shardIndex: Int? = nil,
                 location: SourceLocation = SourceLocation(file: "", line: 0, column: 0)) {
         self.name = name
         self.url = url
@@ -45,6 +49,7 @@ public struct UpstreamSpec: Sendable {
         self.retry = retry
         self.maxInFlight = maxInFlight
         self.circuit = circuit
+        self.idempotent = idempotent
         self.maxBody = maxBody
         self.group = group
         self.shardIndex = shardIndex

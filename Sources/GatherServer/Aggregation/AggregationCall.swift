@@ -251,15 +251,16 @@ final class AggregationCall {
         let loop = eventLoop
         let id = attempt.id
         let replica = attempt.replica
-        let isPrimary = attempt.kind == .primary
+        let kind = attempt.kind
         let sentAt = NIODeadline.now().uptimeNanoseconds
         let call = NIOLoopBound(self, eventLoop: loop)
         let handle = gateway.engine.start(request) { response in
             let classified = ClassifiedAttempt.classify(response, upstream: spec, passthrough: passthrough,
                                                         extractsItems: extractsItems)
             let endedAt = NIODeadline.now().uptimeNanoseconds
-            health.attemptEnded(replica: replica, success: classified.healthVerdict,
-                                latency: Int64(endedAt &- sentAt), now: Int64(endedAt), isPrimary: isPrimary)
+            health.attemptEnded(replica: replica, kind: kind,
+                                end: classified.healthEnd(elapsed: Int64(endedAt &- sentAt), abortReason: nil),
+                                now: Int64(endedAt))
             loop.execute { call.value.attemptFinished(id, classified) }
         }
         transfers.append((id, handle))
@@ -278,8 +279,8 @@ final class AggregationCall {
         // Not needed any more (answered, or this upstream already settled, e.g. its parked primary
         // timed out): the slot goes straight back.
         guard slots[upstream].ticket != nil, !answered, !machine.isFinished, machine.outcomes[upstream].status == nil else {
-            health.attemptEnded(replica: replica, success: nil, latency: nil,
-                                now: Int64(NIODeadline.now().uptimeNanoseconds), isPrimary: true)
+            health.attemptEnded(replica: replica, kind: .primary, end: .abandoned,
+                                now: Int64(NIODeadline.now().uptimeNanoseconds))
             return
         }
         slots[upstream].ticket = nil
@@ -338,7 +339,7 @@ final class AggregationCall {
                 slots[index].waitedOut = true
             }
             if let replica = slots[index].unsentPrimary {
-                health.attemptEnded(replica: replica, success: nil, latency: nil, now: endedAt, isPrimary: true)
+                health.attemptEnded(replica: replica, kind: .primary, end: .abandoned, now: endedAt)
                 slots[index].unsentPrimary = nil
             }
         }
@@ -386,9 +387,8 @@ final class GrantRelay: @unchecked Sendable {
                 if let call = self.call {
                     call.granted(upstream: upstream, replica: replica)
                 } else {
-                    self.healths[upstream].attemptEnded(replica: replica, success: nil, latency: nil,
-                                                        now: Int64(NIODeadline.now().uptimeNanoseconds),
-                                                        isPrimary: true)
+                    self.healths[upstream].attemptEnded(replica: replica, kind: .primary, end: .abandoned,
+                                                        now: Int64(NIODeadline.now().uptimeNanoseconds))
                 }
             }
         }

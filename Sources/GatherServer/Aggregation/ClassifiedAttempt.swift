@@ -10,15 +10,22 @@ struct ClassifiedAttempt {
     /// Why the attempt failed, for the `error` field of the upstream's report.
     var detail: String?
 
-    /// What the circuit breaker learns: nil for a cancelled attempt (says nothing about the
-    /// upstream), false for failures that mean the upstream is unwell (transport, timeout, 5xx,
-    /// broken or oversized bodies), true otherwise, 4xx included: that is the caller's fault.
-    var healthVerdict: Bool? {
+    /// What the upstream's health learns from this attempt, `elapsed` ns after it was sent.
+    /// Failures that mean the upstream is unwell (transport, 5xx, broken or oversized bodies)
+    /// are `failed`; a 4xx is an answer: that is the caller's fault. A cancelled transfer means
+    /// what the machine aborted it for (`abortReason`, nil when it was not the machine).
+    func healthEnd(elapsed: Int64, abortReason: AttemptAbortReason?) -> AttemptEnd {
         switch result {
-        case .success: return true
-        case .failure(.cancelled, _): return nil
-        case .failure(.badStatus, let status?): return status < 500
-        case .failure: return false
+        case .success: return .answered(latency: elapsed)
+        case .failure(.cancelled, _):
+            switch abortReason {
+            case .timedOut?: return .timedOut(after: elapsed)
+            case .overtaken?, .deadline?: return .cutShort(after: elapsed)
+            case .notNeeded?, nil: return .abandoned
+            }
+        case .failure(.timeout, _): return .timedOut(after: elapsed)
+        case .failure(.badStatus, let status?) where status < 500: return .answered(latency: elapsed)
+        case .failure: return .failed
         }
     }
 

@@ -16,10 +16,10 @@ struct FanOutRetryTests {
         #expect(fanOut.advance(now: T.at(29)) == [])
         #expect(fanOut.advance(now: T.at(30)) == [T.send(0, 1, kind: .retry, timeoutAt: 130)])
         #expect(fanOut.attemptFinished(T.id(0, 1), .failure(.badStatus, httpStatus: 502), now: T.at(40)) == [])
-        #expect(fanOut.nextWakeup == T.at(50))
-        #expect(fanOut.advance(now: T.at(50)) == [T.send(0, 2, kind: .retry, timeoutAt: 150)])
-        #expect(fanOut.attemptFinished(T.id(0, 2), .success(httpStatus: 200), now: T.at(60)) == [.finish])
-        #expect(fanOut.outcomes[0] == UpstreamOutcome(status: .ok, httpStatus: 200, finishedAt: 60 * T.ms,
+        #expect(fanOut.nextWakeup == T.at(60))                  // the second retry waits 2 × 10ms
+        #expect(fanOut.advance(now: T.at(60)) == [T.send(0, 2, kind: .retry, timeoutAt: 160)])
+        #expect(fanOut.attemptFinished(T.id(0, 2), .success(httpStatus: 200), now: T.at(70)) == [.finish])
+        #expect(fanOut.outcomes[0] == UpstreamOutcome(status: .ok, httpStatus: 200, finishedAt: 70 * T.ms,
                                                       attempts: 3, wonBy: .retry,
                                                       winningAttempt: T.id(0, 2)))
     }

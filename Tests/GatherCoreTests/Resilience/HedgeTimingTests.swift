@@ -24,3 +24,18 @@ import Testing
         #expect(HedgeTiming.delay(for: .percentile(99), timeout: 0, observed: nil) == 1)
     }
 }
+
+@Suite struct HedgeTimingPercentileTests {
+    @Test func theBudgetRaisesThePercentileToItsShareOfTheSlowest() {
+        #expect(HedgeTiming.percentile(for: .percentile(95), budget: 0.02) == 98)
+        #expect(HedgeTiming.percentile(for: .percentile(95), budget: 0.001) == 99.9)
+        #expect(HedgeTiming.percentile(for: .percentile(99), budget: 0.05) == 99)
+        #expect(HedgeTiming.percentile(for: .percentile(95), budget: nil) == 95)
+        #expect(HedgeTiming.percentile(for: .percentile(90), budget: 2) == 90)      // clamped to 100%
+        #expect(HedgeTiming.percentile(for: .percentile(90), budget: .nan) == 90)
+    }
+
+    @Test func aFixedDelayHasNoPercentile() {
+        #expect(HedgeTiming.percentile(for: .fixed(.milliseconds(40)), budget: 0.02) == nil)
+    }
+}

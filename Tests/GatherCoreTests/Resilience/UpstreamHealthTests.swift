@@ -35,7 +35,7 @@ import Testing
         #expect(health.admit(now: 0) == .send(replica: 0))
         #expect(health.admit(now: 0) == .skip(reason: .maxInFlight))
         #expect(!health.allowHedge())                 // full: no extra load either
-        health.attemptEnded(replica: 0, success: true, latency: 5 * ms, now: 5, isPrimary: true)
+        health.attemptEnded(replica: 0, kind: .primary, end: .answered(latency: 5 * ms), now: 5)
         #expect(health.allowHedge())
         #expect(health.admit(now: 6) == .send(replica: 0))
         let snapshot = health.snapshot()
@@ -48,7 +48,7 @@ import Testing
         let health = try health(circuit: CircuitSpec(failures: 2, cooldown: .milliseconds(100)))
         for now: Int64 in [0, 10] {
             #expect(health.admit(now: now) == .send(replica: 0))
-            health.attemptEnded(replica: 0, success: false, latency: nil, now: now, isPrimary: true)
+            health.attemptEnded(replica: 0, kind: .primary, end: .failed, now: now)
         }
         #expect(health.snapshot().circuit == "open")
         #expect(health.admit(now: 50) == .skip(reason: .circuitOpen))
@@ -56,7 +56,7 @@ import Testing
         #expect(health.admit(now: 100 * ms + 10) == .send(replica: 0))   // the trial
         #expect(health.admit(now: 100 * ms + 11) == .skip(reason: .circuitOpen))
         #expect(!health.allowHedge())                                     // not even the trial's hedge
-        health.attemptEnded(replica: 0, success: true, latency: 3 * ms, now: 100 * ms + 20, isPrimary: true)
+        health.attemptEnded(replica: 0, kind: .primary, end: .answered(latency: 3 * ms), now: 100 * ms + 20)
         #expect(health.snapshot().circuit == "closed")
         #expect(health.admit(now: 100 * ms + 21) == .send(replica: 0))
         let snapshot = health.snapshot()
@@ -68,9 +68,9 @@ import Testing
         let health = try health(maxInFlight: 1, circuit: CircuitSpec(failures: 1, cooldown: .nanoseconds(10)))
         #expect(health.admit(now: 0) == .send(replica: 0))
         health.attemptStarted(replica: 0, kind: .hedge)                    // a straggler
-        health.attemptEnded(replica: 0, success: false, latency: nil, now: 1, isPrimary: true)   // opens until 11
+        health.attemptEnded(replica: 0, kind: .primary, end: .failed, now: 1)   // opens until 11
         #expect(health.admit(now: 20) == .skip(reason: .maxInFlight))
-        health.attemptEnded(replica: 0, success: nil, latency: nil, now: 21, isPrimary: false)
+        health.attemptEnded(replica: 0, kind: .hedge, end: .abandoned, now: 21)
         #expect(health.admit(now: 22) == .send(replica: 0))               // trial still available
         #expect(health.snapshot().circuit == "half_open")
     }
@@ -78,7 +78,7 @@ import Testing
     @Test func cancelledAttemptsAreNotFailures() throws {
         let health = try health(circuit: CircuitSpec(failures: 1, cooldown: .seconds(1)))
         #expect(health.admit(now: 0) == .send(replica: 0))
-        health.attemptEnded(replica: 0, success: nil, latency: 4 * ms, now: 4, isPrimary: true)
+        health.attemptEnded(replica: 0, kind: .primary, end: .abandoned, now: 4)
         let snapshot = health.snapshot()
         #expect(snapshot.circuit == "closed")
         #expect(snapshot.failures == 0)
@@ -94,8 +94,8 @@ import Testing
         #expect(health.admit(now: 0) == .send(replica: 0))   // [1, 2]
         health.attemptStarted(replica: 1, kind: .hedge)
         #expect(health.snapshot().inFlightByReplica == [2, 3])
-        health.attemptEnded(replica: 1, success: true, latency: nil, now: 0, isPrimary: false)
-        health.attemptEnded(replica: 7, success: true, latency: nil, now: 0, isPrimary: false)   // unknown: total only
+        health.attemptEnded(replica: 1, kind: .hedge, end: .answered(latency: 0), now: 0)
+        health.attemptEnded(replica: 7, kind: .hedge, end: .answered(latency: 0), now: 0)   // unknown: total only
         let snapshot = health.snapshot()
         #expect(snapshot.inFlightByReplica == [2, 2])
         #expect(snapshot.inFlight == 3)
@@ -114,16 +114,16 @@ import Testing
         #expect(health.hedgeDelay() == 100 * ms)                          // half of 200ms
         for latency in 1...19 {
             _ = health.admit(now: 0)
-            health.attemptEnded(replica: 0, success: true, latency: Int64(latency) * ms, now: 0, isPrimary: true)
+            health.attemptEnded(replica: 0, kind: .primary, end: .answered(latency: Int64(latency) * ms), now: 0)
         }
         // Neither a hedge's latency nor a failed primary's counts: still 19 samples.
         health.attemptStarted(replica: 0, kind: .hedge)
-        health.attemptEnded(replica: 0, success: true, latency: 1 * ms, now: 0, isPrimary: false)
+        health.attemptEnded(replica: 0, kind: .hedge, end: .answered(latency: 1 * ms), now: 0)
         _ = health.admit(now: 0)
-        health.attemptEnded(replica: 0, success: false, latency: 1 * ms, now: 0, isPrimary: true)
+        health.attemptEnded(replica: 0, kind: .primary, end: .failed, now: 0)
         #expect(health.hedgeDelay() == 100 * ms)
         _ = health.admit(now: 0)
-        health.attemptEnded(replica: 0, success: true, latency: 20 * ms, now: 0, isPrimary: true)
+        health.attemptEnded(replica: 0, kind: .primary, end: .answered(latency: 20 * ms), now: 0)
         #expect(health.hedgeDelay() == 19 * ms)
         let snapshot = health.snapshot()
         #expect(snapshot.p50Ms == 10)
@@ -137,8 +137,8 @@ import Testing
         let fast = try health(hedge: HedgeSpec(after: .percentile(95)))
         let slow = try health(hedge: HedgeSpec(after: .percentile(95)))
         for _ in 0..<20 {
-            fast.attemptEnded(replica: 0, success: true, latency: 200_000, now: 0, isPrimary: true)
-            slow.attemptEnded(replica: 0, success: true, latency: 900 * ms, now: 0, isPrimary: true)
+            fast.attemptEnded(replica: 0, kind: .primary, end: .answered(latency: 200_000), now: 0)
+            slow.attemptEnded(replica: 0, kind: .primary, end: .answered(latency: 900 * ms), now: 0)
         }
         #expect(fast.hedgeDelay() == 1 * ms)
         #expect(slow.hedgeDelay() == 200 * ms)
@@ -178,11 +178,14 @@ import Testing
             "name", "replicas", "in_flight", "in_flight_by_replica", "max_in_flight", "samples",
             "p50_ms", "p95_ms", "p99_ms", "hedge_delay_ms", "circuit", "consecutive_failures",
             "attempts", "primaries", "hedges", "retries", "failures", "skips",
+            "hedges_refused", "retries_refused", "latency_estimate_ms_by_replica",
         ])
         #expect(object["name"] == .string("alpha"))
         #expect(object["in_flight"] == .int(1))
         #expect(object["max_in_flight"] == .int(8))
         #expect(object["p95_ms"] == .null)
         #expect(object["circuit"] == .string("closed"))
+        #expect(object["hedges_refused"] == .int(0))
+        #expect(object["latency_estimate_ms_by_replica"] == .array([.null, .null]))
     }
 }

@@ -27,10 +27,10 @@ struct UpstreamHealthWaitTests {
         #expect(health.admit(now: 2, waiter: grants.waiter("c")) == .queued(ticket: 2))
         // Without a waiter the caller is shed at once, and it cannot jump the queue.
         #expect(health.admit(now: 3) == .skip(reason: .maxInFlight))
-        health.attemptEnded(replica: 0, success: true, latency: 1, now: 4, isPrimary: true)
+        health.attemptEnded(replica: 0, kind: .primary, end: .answered(latency: 1), now: 4)
         #expect(grants.list == ["b@0"])
         #expect(health.snapshot().inFlight == 1, "the freed slot is b's now")
-        health.attemptEnded(replica: 0, success: nil, latency: nil, now: 5, isPrimary: true)
+        health.attemptEnded(replica: 0, kind: .primary, end: .abandoned, now: 5)
         #expect(grants.list == ["b@0", "c@0"])
     }
 
@@ -42,10 +42,10 @@ struct UpstreamHealthWaitTests {
         #expect(health.admit(now: 2, waiter: grants.waiter("c")) == .queued(ticket: 2))
         #expect(health.cancelWait(ticket: 1))
         #expect(!health.cancelWait(ticket: 1))
-        health.attemptEnded(replica: 0, success: true, latency: 1, now: 3, isPrimary: true)
+        health.attemptEnded(replica: 0, kind: .primary, end: .answered(latency: 1), now: 3)
         #expect(grants.list == ["c@0"])
         #expect(!health.cancelWait(ticket: 2), "already granted: the caller must end that attempt instead")
-        health.attemptEnded(replica: 0, success: nil, latency: nil, now: 4, isPrimary: true)
+        health.attemptEnded(replica: 0, kind: .primary, end: .abandoned, now: 4)
         #expect(health.snapshot().inFlight == 0)
         #expect(health.admit(now: 5) == .send(replica: 0))
     }
