@@ -25,7 +25,7 @@ final class AggregationCall {
 
     private var machine: FanOut
     private let startedAt: UInt64
-    private var transfers: [(id: AttemptID, handle: TransferHandle)] = []
+    private var transfers: [(id: AttemptID, handle: TransferHandle, note: AbortNote)] = []
     /// Hedges and retries a budget refused while actions were being applied; the machine hears
     /// of them right after.
     private var refused: [AttemptID] = []
@@ -58,7 +58,7 @@ final class AggregationCall {
         let grants = runtime.limitsInFlight
             ? GrantRelay(eventLoop: eventLoop, healths: runtime.upstreams.map(\.health)) : nil
         self.grants = grants
-        let (plan, skipReasons, tickets) = FanOutPlanner.plan(for: runtime, now: Int64(startedAt),
+        let (plan, skipReasons, tickets) = FanOutPlanner.plan(for: runtime, method: method, now: Int64(startedAt),
                                                               waiter: grants?.waiter(for:))
         self.machine = FanOut(plan: plan, now: 0)
         self.slots = plan.upstreams.indices.map { index in
@@ -254,21 +254,23 @@ final class AggregationCall {
         let kind = attempt.kind
         let sentAt = NIODeadline.now().uptimeNanoseconds
         let call = NIOLoopBound(self, eventLoop: loop)
+        let note = AbortNote()
         let handle = gateway.engine.start(request) { response in
             let classified = ClassifiedAttempt.classify(response, upstream: spec, passthrough: passthrough,
                                                         extractsItems: extractsItems)
             let endedAt = NIODeadline.now().uptimeNanoseconds
             health.attemptEnded(replica: replica, kind: kind,
-                                end: classified.healthEnd(elapsed: Int64(endedAt &- sentAt), abortReason: nil),
+                                end: classified.healthEnd(elapsed: Int64(endedAt &- sentAt), abortReason: note.value),
                                 now: Int64(endedAt))
             loop.execute { call.value.attemptFinished(id, classified) }
         }
-        transfers.append((id, handle))
+        transfers.append((id, handle, note))
     }
 
     private func abort(_ id: AttemptID) {
         if slots[id.upstream].parked?.id == id { slots[id.upstream].parked = nil }
         guard let index = transfers.firstIndex(where: { $0.id == id }) else { return }
+        transfers[index].note.record(machine.abortReason(of: id))
         gateway.engine.cancel(transfers[index].handle)
         transfers.remove(at: index)
     }

@@ -1,11 +1,14 @@
 import GatherCore
 
 /// Turns a route into one request's plan: durations to nanoseconds, thresholds to counts, and
-/// each upstream's live health to a decision (send to which replica, or skip, and when to hedge).
+/// each upstream's live health to a decision (send to which replica, or skip, when to hedge,
+/// whether a retry still has time). Hedges and retries repeat the request, so they are planned
+/// only when the method is idempotent or the upstream says `idempotent: true`.
 enum FanOutPlanner {
     /// `skipReasons[i]` says why upstream i is not sent at all (circuit open); `tickets[i]` is set
     /// when upstream i waits for a slot under `max_in_flight` (`waiter(i)` is told when it has one).
-    static func plan(for runtime: RouteRuntime, now: Int64, waiter: ((Int) -> @Sendable (Int) -> Void)?)
+    static func plan(for runtime: RouteRuntime, method: String, now: Int64,
+                     waiter: ((Int) -> @Sendable (Int) -> Void)?)
         -> (plan: FanOutPlan, skipReasons: [String?], tickets: [UInt64?]) {
         let route = runtime.route
         var skipReasons: [String?] = []
@@ -29,13 +32,14 @@ enum FanOutPlanner {
                 skipReasons.append(nil)
             }
             tickets.append(ticket)
+            let repeats = !skipped && RouteMethods.allowsRepeats(method, to: spec)
             return PlannedUpstream(
                 replicaCount: 1 + spec.replicas.count,
                 primaryReplica: primaryReplica,
                 timeout: upstream.timeoutNanoseconds,
-                hedgeAfter: skipped ? nil : upstream.health.hedgeDelay(),
+                hedgeAfter: repeats ? upstream.health.hedgeDelay() : nil,
                 hedgeMax: spec.hedge?.max ?? 0,
-                retry: spec.retry.map(plannedRetry),
+                retry: repeats ? spec.retry.map { plannedRetry($0, expectedLatency: upstream.health.expectedLatency()) } : nil,
                 skipped: skipped)
         }
         let plan = FanOutPlan(
@@ -44,16 +48,20 @@ enum FanOutPlanner {
             quorum: route.quorumCount ?? route.upstreams.count,
             minOK: route.requiredSuccesses,
             maxParallel: route.maxParallel ?? Int.max,
-            deadline: route.deadline.nanoseconds)
+            deadline: route.deadline.nanoseconds,
+            // Any per-request value will do: the machine runs it through SplitMix first.
+            retryJitterSeed: UInt64(bitPattern: now))
         return (plan, skipReasons, tickets)
     }
 
     /// The route's `attempts` counts the first try too; the machine counts only the extra ones.
-    private static func plannedRetry(_ retry: RetrySpec) -> PlannedRetry {
+    /// `expectedLatency`: the upstream's live median, nil until it has enough samples.
+    private static func plannedRetry(_ retry: RetrySpec, expectedLatency: Int64?) -> PlannedRetry {
         PlannedRetry(
             attempts: max(0, retry.attempts - 1),
             on: RetryTriggers(error: retry.on.contains(.error), timeout: retry.on.contains(.timeout),
                               status5xx: retry.on.contains(.status5xx), status429: retry.on.contains(.status429)),
-            backoff: retry.backoff.nanoseconds)
+            backoff: retry.backoff.nanoseconds,
+            expectedLatency: expectedLatency ?? 0)
     }
 }
