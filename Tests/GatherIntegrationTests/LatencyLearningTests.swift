@@ -1,0 +1,106 @@
+import GatherCore
+import GatherFixtures
+import GatherServer
+import Logging
+import Testing
+
+/// What an upstream's live health learns from real attempts, read back from the admin
+/// `/upstreams` page: timeouts stay in the latency window (censored samples), hedges the budget
+/// refuses are counted.
+@Suite("Latency window and refused hedges through the real gateway")
+struct LatencyLearningTests {
+    /// A stalled upstream, timeout 100ms, hedge after 10ms with a 1% budget, 3 requests: each
+    /// primary times out (3 samples of about 100ms, 3 failures); only the first hedge is paid for
+    /// (the cold-start token) and it times out too; the other two are refused.
+    @Test("timed-out primaries are samples; hedges the budget refuses are counted")
+    func timeoutsAreSamplesAndRefusalsAreCounted() async throws {
+        let probe = try await ProbeUpstream.start(status: 200, hold: .seconds(5))
+        defer { Task { await probe.shutdown() } }
+        let (server, gateway, admin) = try await Self.start("""
+            routes:
+              - name: search
+                match: { method: GET, path: /search }
+                deadline: 1s
+                upstreams:
+                  - name: stuck
+                    url: "http://127.0.0.1:\(probe.port)/search"
+                    timeout: 100ms
+                    hedge: { after: 10ms, budget: 1% }
+                merge: { items: /results }
+            """)
+        defer {
+            gateway.shutdown()
+            admin.shutdown()
+        }
+        for _ in 0..<3 {
+            let response = await gateway.get("/search")
+            #expect(response.upstreamStatus("stuck") == "timeout")
+        }
+        let health = await admin.get("/upstreams")
+        let upstream = "/routes/0/upstreams/0"
+        #expect(health["\(upstream)/samples"] == .int(3), "each timed-out primary is a sample")
+        #expect(health["\(upstream)/primaries"] == .int(3))
+        #expect(health["\(upstream)/hedges"] == .int(1))
+        #expect(health["\(upstream)/hedges_refused"] == .int(2))
+        #expect(health["\(upstream)/failures"] == .int(4), "3 primaries and the hedge timed out")
+        #expect(health["\(upstream)/circuit"] == .string("off"))
+        #expect(probe.requests == 4)
+        await server.shutdown(drain: .seconds(1))
+    }
+
+    /// Two replicas, the url slow (holds 300ms), the replica fast; the first primary goes to the
+    /// url (a tie between two unmeasured replicas goes to the first), its hedge to the replica
+    /// wins after 50ms. The overtaken primary is a sample (at least 50ms), and its replica's
+    /// estimate rises: the next primaries go to the fast replica.
+    @Test("a primary overtaken by its hedge is a sample, and its replica loses traffic")
+    func overtakenPrimaryIsASample() async throws {
+        let slow = try await ProbeUpstream.start(status: 200, hold: .milliseconds(300))
+        let fast = try await ProbeUpstream.start(status: 200)
+        defer { Task { await slow.shutdown(); await fast.shutdown() } }
+        let (server, gateway, admin) = try await Self.start("""
+            routes:
+              - name: search
+                match: { method: GET, path: /search }
+                deadline: 2s
+                upstreams:
+                  - name: svc
+                    url: "http://127.0.0.1:\(slow.port)/search"
+                    replicas: ["http://127.0.0.1:\(fast.port)/search"]
+                    hedge: { after: 50ms }
+                merge: { items: /results }
+            """)
+        defer {
+            gateway.shutdown()
+            admin.shutdown()
+        }
+        let first = await gateway.get("/search")
+        #expect(first["/upstreams/svc/won_by"] == .string("hedge"))
+        let health = await admin.get("/upstreams")
+        let upstream = "/routes/0/upstreams/0"
+        #expect(health["\(upstream)/samples"] == .int(1), "the overtaken primary is a lower-bound sample")
+        let estimate = try #require(health["\(upstream)/latency_estimate_ms_by_replica/0"]?.numberValue)
+        #expect(estimate >= 49, "the slow replica's estimate is at least the time it was given: \(estimate)")
+        for _ in 0..<5 {
+            #expect(await gateway.get("/search")["/upstreams/svc/won_by"] == .string("primary"))
+        }
+        #expect(slow.requests == 1, "after the slow sample, primaries go to the fast replica")
+        await server.shutdown(drain: .seconds(1))
+    }
+
+    /// The gateway with its admin listener on an ephemeral port, and a client for each.
+    private static func start(_ routes: String) async throws -> (GatewayServer, TestClient, TestClient) {
+        let parsed = RouteLoader.parse(text: routes, file: "latency-routes.yaml", environment: [:])
+        guard parsed.errors.isEmpty else {
+            throw HarnessError(description: parsed.errors.map(\.description).joined(separator: "\n"))
+        }
+        var configuration = GatewayConfiguration()
+        configuration.port = 0
+        configuration.adminHost = "127.0.0.1"
+        configuration.adminPort = 0
+        configuration.eventLoopThreads = 1
+        configuration.transferThreads = 1
+        let server = try await GatewayServer.start(routes: parsed.routes, configuration: configuration,
+                                                   logger: Logger(label: "gather-latency-test"))
+        return (server, TestClient(port: server.port), TestClient(port: server.adminPort ?? 0))
+    }
+}
