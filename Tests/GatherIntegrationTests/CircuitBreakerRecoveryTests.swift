@@ -42,7 +42,7 @@ struct CircuitBreakerRecoveryTests {
 
             // The upstream recovers but answers slowly, so the probe is still out while a second
             // request arrives: half-open lets only the probe through.
-            probe.answer(status: 200, hold: .milliseconds(300))
+            probe.answer(status: 200, hold: .seconds(1))
             try await Task.sleep(for: .milliseconds(450))
             async let probeRequest = harness.get("/search")
             try await probe.waitForRequests(3)

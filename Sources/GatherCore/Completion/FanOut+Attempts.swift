@@ -174,7 +174,10 @@ extension FanOut {
         guard state.backoff > 0 else { return 0 }
         let retryNumber = state.retryLimit - state.retriesLeft + 1
         var delay = Double(state.backoff) * Double(1 << min(max(retryNumber - 1, 0), 10))
-        if jitter != nil { delay *= 0.5 + jitter!.nextUnit() }
+        if var generator = jitter {
+            delay *= 0.5 + generator.nextUnit()
+            jitter = generator
+        }
         return delay >= Double(Int64.max) ? .max : Int64(delay)
     }
 }
