@@ -28,6 +28,7 @@ final class RouteReloader: @unchecked Sendable {
             server.reload(routes: routes)
             logger.info("routes reloaded", metadata: ["reason": "\(reason)", "routes": "\(routes.count)"])
         case .failure(let failure):
+            server.reloadFailed()
             for error in failure.errors {
                 logger.error("route reload failed; keeping the previous routes", metadata: ["error": "\(error)"])
             }

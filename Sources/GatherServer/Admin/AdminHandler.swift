@@ -59,8 +59,7 @@ final class AdminHandler: ChannelInboundHandler {
         case "/upstreams":
             return AdminResponse(status: .ok, contentType: AdminResponse.json, body: upstreamsJSON())
         case "/metrics":
-            let body = context.metrics.exposition(inFlight: context.admission.current,
-                                                  routesLoaded: context.routes.current.routes.count)
+            let body = context.metrics.exposition(inFlight: context.admission.current, routes: context.routes.current)
             return AdminResponse(status: .ok, contentType: AdminResponse.prometheusText, body: body)
         case "/":
             let page = StatusPage(routes: RouteHealth.collect(from: context.routes.current),

@@ -352,12 +352,13 @@ final class AggregationCall {
             outcomes[index].status = .skipped
             outcomes[index].attempts = 0
         }
+        let buildStartedAt = NIODeadline.now().uptimeNanoseconds
         let (response, reports) = AnswerBuilder(runtime: runtime, identity: identity, outcomes: outcomes,
                                                 slots: slots, status: answerStatus)
             .build(allocator: ByteBufferAllocator())
-        gateway.metrics.recordAnswer(route: runtime.route.name, status: Int(response.status.code),
-                                     partial: reports.contains { $0.status.makesPartial },
-                                     durationNanoseconds: now(), upstreams: reports)
+        let builtAt = NIODeadline.now().uptimeNanoseconds
+        runtime.metrics.recordAnswer(status: Int(response.status.code), durationNanoseconds: Int64(builtAt &- startedAt),
+                                     mergeNanoseconds: Int64(builtAt &- buildStartedAt), upstreams: reports)
         respond(response)
     }
 

@@ -8,9 +8,11 @@ final class GatewayContext: Sendable {
     let limits: ClientLimits
     let admission: Admission
     let logger: Logger
-    let metrics = GatewayMetrics()
+    let metrics: GatewayMetrics
 
-    init(routes: RouteRegistry, engine: TransferEngine, limits: ClientLimits, admission: Admission, logger: Logger) {
+    init(routes: RouteRegistry, engine: TransferEngine, limits: ClientLimits, admission: Admission, logger: Logger,
+         metrics: GatewayMetrics) {
+        self.metrics = metrics
         self.routes = routes
         self.engine = engine
         self.limits = limits

@@ -34,9 +34,10 @@ public final class GatewayServer: @unchecked Sendable {
                              group existingGroup: MultiThreadedEventLoopGroup? = nil) async throws -> GatewayServer {
         let group = existingGroup ?? MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
         let engine = TransferEngine(threads: configuration.transferThreads)
-        let context = GatewayContext(routes: RouteRegistry(routes: routes), engine: engine,
+        let metrics = GatewayMetrics()
+        let context = GatewayContext(routes: RouteRegistry(routes: routes, metrics: metrics), engine: engine,
                                      limits: configuration.limits, admission: Admission(limit: configuration.maxInFlight),
-                                     logger: logger)
+                                     logger: logger, metrics: metrics)
         let health = HealthState()
         do {
             let channel = try await publicBootstrap(group: group, context: context)
@@ -85,6 +86,12 @@ public final class GatewayServer: @unchecked Sendable {
     /// Swaps in a new set of routes; requests already running keep the set they started with.
     public func reload(routes: [Route]) {
         context.routes.replace(with: routes)
+        context.metrics.recordReload()
+    }
+
+    /// A reload that did not happen because the route files had errors (counted in `/metrics`).
+    public func reloadFailed() {
+        context.metrics.recordReloadFailure()
     }
 
     public var routes: [Route] { context.routes.current.routes }

@@ -7,12 +7,12 @@ struct LiveRoutes: Sendable {
     let routes: [Route]
 
     /// `previous`: the generation being replaced, whose upstreams' live health carries over.
-    init(routes: [Route], previous: LiveRoutes? = nil) {
+    init(routes: [Route], previous: LiveRoutes? = nil, metrics: GatewayMetrics) {
         self.routes = routes
         self.table = RouteTable(routes: routes)
         var runtimes: [String: RouteRuntime] = [:]
         for route in routes {
-            runtimes[route.name] = RouteRuntime(route: route, previous: previous?.runtimes[route.name])
+            runtimes[route.name] = RouteRuntime(route: route, previous: previous?.runtimes[route.name], metrics: metrics)
         }
         self.runtimes = runtimes
     }

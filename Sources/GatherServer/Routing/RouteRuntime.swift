@@ -11,14 +11,18 @@ final class RouteRuntime: @unchecked Sendable {
     let readsClientHeaders: Bool
     /// Whether an upstream has `max_in_flight`, so requests may wait for its slots.
     let limitsInFlight: Bool
+    /// The route's metric series, bound once per load.
+    let metrics: RouteSeries
 
-    init(route: Route, previous: RouteRuntime? = nil) {
+    init(route: Route, previous: RouteRuntime? = nil, metrics: GatewayMetrics) {
         self.route = route
         self.mergeStage = route.complete == .first ? nil
             : MergeStages.make(route.merge, upstreamCount: route.upstreams.count, quorum: route.quorumCount)
-        self.upstreams = route.upstreams.map { spec in
+        let upstreams = route.upstreams.map { spec in
             UpstreamRuntime(spec: spec, previous: previous?.upstreams.first { $0.spec.name == spec.name })
         }
+        self.upstreams = upstreams
+        self.metrics = metrics.series(for: route, upstreams: upstreams)
         self.limitsInFlight = route.upstreams.contains { $0.maxInFlight != nil }
         self.readsClientHeaders = route.upstreams.contains { upstream in
             ([upstream.url] + upstream.replicas).contains { $0.references.contains { $0.kind == .header } }
