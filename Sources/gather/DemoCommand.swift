@@ -33,6 +33,7 @@ struct DemoCommand: AsyncParsableCommand {
         configuration.adminPort = admin.port
         let gateway = try await GatewayServer.start(routes: loaded, configuration: configuration,
                                                     logger: Logger(label: "gather"))
+        gateway.bootstrapMetricsSystem()
         print("gather demo: \(set.backends.count) simulated backends, \(loaded.count) routes, "
               + "gateway on http://\(listen.host):\(gateway.port), admin on http://\(admin.host):\(gateway.adminPort ?? 0)")
         print("")

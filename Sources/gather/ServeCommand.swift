@@ -59,6 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.limits.maxBodyBytes = SizeParser.parse(maxBody) ?? configuration.limits.maxBodyBytes
         configuration.transferThreads = transferThreads
         let server = try await GatewayServer.start(routes: loaded, configuration: configuration, logger: logger)
+        server.bootstrapMetricsSystem()
         logger.info("gather listening", metadata: [
             "listen": "\(listen.host):\(server.port)", "admin": "\(admin.host):\(server.adminPort ?? 0)",
             "routes": "\(loaded.count)",

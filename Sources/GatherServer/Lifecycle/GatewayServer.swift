@@ -1,10 +1,12 @@
 import GatherCore
 import GatherCurl
 import Logging
+import Metrics
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Prometheus
 
 /// The running gateway: public listener, admin listener, transfer engine.
 public final class GatewayServer: @unchecked Sendable {
@@ -92,6 +94,13 @@ public final class GatewayServer: @unchecked Sendable {
     /// A reload that did not happen because the route files had errors (counted in `/metrics`).
     public func reloadFailed() {
         context.metrics.recordReloadFailure()
+    }
+
+    /// Points swift-metrics' process-wide `MetricsSystem` at this gateway's registry, so what any
+    /// library reports through swift-metrics appears on `/metrics` next to the `gather_…` series.
+    /// Once per process (`serve`, `demo`); gateways in tests keep their registries to themselves.
+    public func bootstrapMetricsSystem() {
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: context.metrics.registry))
     }
 
     public var routes: [Route] { context.routes.current.routes }
