@@ -31,9 +31,37 @@ struct MetricsRecordingTests {
         return parsed.routes
     }
 
+    @Test("hedges and retries refused by the upstream's limits are counted by kind")
+    func refusedAttempts() throws {
+        let parsed = RouteLoader.parse(text: """
+            routes:
+              - name: full
+                match: { method: GET, path: /full }
+                deadline: 1s
+                upstreams:
+                  - { name: one, url: "http://127.0.0.1:1/one", max_in_flight: 1, hedge: { after: 10ms } }
+                merge: { items: /results }
+            """, file: "refused.yaml", environment: [:])
+        try #require(parsed.errors.isEmpty, "\(parsed.errors)")
+        let metrics = GatewayMetrics()
+        let live = LiveRoutes(routes: parsed.routes, metrics: metrics)
+        let health = try #require(live.runtimes["full"]).upstreams[0].health
+        #expect(health.admit(now: 0) == .send(replica: 0))
+        // At max_in_flight: neither a hedge nor a retry may add load.
+        #expect(!health.allowHedge())
+        #expect(!health.allowHedge())
+        #expect(!health.allowRetry())
+        let scraped = try Self.scrape(metrics, live)
+        let one = ["route": "full", "upstream": "one"]
+        #expect(scraped.types["gather_upstream_refused_total"] == "counter")
+        #expect(scraped.value("gather_upstream_refused_total", one.merging(["kind": "hedge"]) { $1 }) == 2)
+        #expect(scraped.value("gather_upstream_refused_total", one.merging(["kind": "retry"]) { $1 }) == 1)
+        #expect(scraped.value("gather_upstream_attempts_total", one.merging(["kind": "hedge"]) { $1 }) == 0)
+    }
+
     /// Ends an attempt on replica 0 with a 1 ms answer: only the in-flight count matters here.
     private static func end(_ health: UpstreamHealth, _ kind: AttemptKind) {
-        health.attemptEnded(replica: 0, success: true, latency: 1_000_000, now: 1, isPrimary: kind == .primary)
+        health.attemptEnded(replica: 0, kind: kind, end: .answered(latency: 1_000_000), now: 1)
     }
 
     private static func scrape(_ metrics: GatewayMetrics, _ live: LiveRoutes) throws -> PrometheusExposition {

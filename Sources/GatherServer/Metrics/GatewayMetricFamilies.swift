@@ -35,6 +35,9 @@ enum GatewayMetricFamilies {
     static let upstreamAttempts = MetricNameDescriptor(
         namespace: "gather", metricName: "upstream_attempts", unitName: "total",
         helpText: "Requests sent to the upstream, by kind: primary, hedge or retry.")
+    static let upstreamRefused = MetricNameDescriptor(
+        namespace: "gather", metricName: "upstream_refused", unitName: "total",
+        helpText: "Hedges and retries due but not sent (budget spent, circuit not closed, max_in_flight), by kind.")
     static let upstreamInFlight = MetricNameDescriptor(
         namespace: "gather", metricName: "upstream_in_flight", unitName: "",
         helpText: "Requests to the upstream not finished yet.")

@@ -14,5 +14,7 @@ struct HealthCounterField {
         HealthCounterField(family: GatewayMetricFamilies.upstreamAttempts, label: ("kind", "primary"), value: { $0.primaries }),
         HealthCounterField(family: GatewayMetricFamilies.upstreamAttempts, label: ("kind", "hedge"), value: { $0.hedges }),
         HealthCounterField(family: GatewayMetricFamilies.upstreamAttempts, label: ("kind", "retry"), value: { $0.retries }),
+        HealthCounterField(family: GatewayMetricFamilies.upstreamRefused, label: ("kind", "hedge"), value: { $0.hedgesRefused }),
+        HealthCounterField(family: GatewayMetricFamilies.upstreamRefused, label: ("kind", "retry"), value: { $0.retriesRefused }),
     ]
 }
