@@ -1,0 +1,89 @@
+import Dispatch
+import GatherServer
+import NIOConcurrencyHelpers
+import Testing
+
+@Suite("Background log writer")
+struct LogWriterTests {
+    /// A sink that records what it was given, and can be held shut to simulate a stuck stderr.
+    final class HeldSink: Sendable {
+        let written = NIOLockedValueBox<[String]>([])
+        let entered = NIOLockedValueBox(0)
+        let gate = DispatchSemaphore(value: 0)
+        let holds: Bool
+
+        init(holds: Bool) { self.holds = holds }
+
+        var sink: LogWriter.Sink {
+            { [self] bytes in
+                entered.withLockedValue { $0 += 1 }
+                if holds { gate.wait() }
+                written.withLockedValue { $0.append(String(decoding: bytes, as: UTF8.self)) }
+            }
+        }
+
+        func release(_ count: Int = 100) { for _ in 0..<count { gate.signal() } }
+
+        func waitUntilEntered(_ count: Int) async throws {
+            let deadline = ContinuousClock.now + .seconds(5)
+            while entered.withLockedValue({ $0 }) < count && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(2))
+            }
+        }
+    }
+
+    private func line(_ text: String) -> [UInt8] { Array((text + "\n").utf8) }
+
+    @Test("lines come out whole and in order; flush waits until they are written")
+    func inOrder() {
+        let sink = HeldSink(holds: false)
+        let writer = LogWriter(sink: sink.sink)
+        defer { writer.shutdown() }
+        for index in 0..<1000 { #expect(writer.enqueue(line("line \(index)"))) }
+        #expect(writer.flush())
+        let text = sink.written.withLockedValue { $0.joined() }
+        #expect(text == (0..<1000).map { "line \($0)\n" }.joined())
+        #expect(writer.droppedLines == 0)
+    }
+
+    @Test("a full queue drops lines and counts them instead of blocking; the count is written later")
+    func dropsWhenFull() async throws {
+        let sink = HeldSink(holds: true)
+        let writer = LogWriter(capacityBytes: 10, dropNotice: { Array("dropped \($0)\n".utf8) }, sink: sink.sink)
+        #expect(writer.enqueue(line("L1!")))        // taken by the writer, which is then held in the sink
+        try await sink.waitUntilEntered(1)
+        #expect(writer.enqueue(line("L2!")))        // 4 bytes queued
+        #expect(writer.enqueue(line("L3!")))        // 8 bytes queued
+        #expect(!writer.enqueue(line("L4!")))       // 12 > 10: dropped, at once
+        #expect(!writer.enqueue(line("L5!")))
+        #expect(writer.droppedLines == 2)
+        sink.release()
+        #expect(writer.flush())
+        writer.shutdown()
+        #expect(sink.written.withLockedValue { $0 } == ["L1!\n", "L2!\nL3!\ndropped 2\n"])
+    }
+
+    @Test("flush gives up after its timeout when the output is stuck")
+    func flushTimeout() async throws {
+        let sink = HeldSink(holds: true)
+        let writer = LogWriter(sink: sink.sink)
+        writer.enqueue(line("stuck"))
+        try await sink.waitUntilEntered(1)
+        let started = ContinuousClock.now
+        #expect(!writer.flush(timeoutMilliseconds: 50))
+        #expect(ContinuousClock.now - started < .seconds(3))
+        sink.release()
+        writer.shutdown()
+        #expect(sink.written.withLockedValue { $0 } == ["stuck\n"])
+    }
+
+    @Test("lines logged right before shutdown are written; later ones are dropped")
+    func shutdownWritesEverything() {
+        let sink = HeldSink(holds: false)
+        let writer = LogWriter(sink: sink.sink)
+        writer.enqueue(line("last words"))
+        writer.shutdown()
+        #expect(sink.written.withLockedValue { $0.joined() } == "last words\n")
+        #expect(!writer.enqueue(line("too late")))
+    }
+}
