@@ -25,12 +25,17 @@ final class RouteReloader: @unchecked Sendable {
     private func reloadNow(reason: String) {
         switch RouteLoader.load(paths: paths, environment: ProcessInfo.processInfo.environment) {
         case .success(let routes):
+            let previous = server.routes
             server.reload(routes: routes)
-            logger.info("routes reloaded", metadata: ["reason": "\(reason)", "routes": "\(routes.count)"])
+            var fields = RouteLogFields.summary(routes)
+            fields.merge(RouteLogFields.changes(from: previous, to: routes)) { $1 }
+            fields["reason"] = "\(reason)"
+            logger.info("routes reloaded", metadata: fields)
         case .failure(let failure):
             server.reloadFailed()
             for error in failure.errors {
-                logger.error("route reload failed; keeping the previous routes", metadata: ["error": "\(error)"])
+                logger.error("route reload failed; keeping the previous routes",
+                             metadata: ["error": "\(error)", "reason": "\(reason)"])
             }
         }
     }

@@ -35,6 +35,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(name: .customLong("access-log"), help: "on or off: one info line per client request.")
+    var accessLog: Switch = .on
+
     @Option(name: .customLong("transfer-threads"), help: "libcurl transfer threads (each owns one multi handle).")
     var transferThreads = 2
 
@@ -58,11 +61,16 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.maxInFlight = maxInFlight
         configuration.limits.maxBodyBytes = SizeParser.parse(maxBody) ?? configuration.limits.maxBodyBytes
         configuration.transferThreads = transferThreads
+        configuration.accessLog = accessLog == .on
+        logger.info("routes loaded", metadata: RouteLogFields.summary(loaded).merging(
+            ["from": "\(routes.joined(separator: ","))"]) { $1 })
+        for route in loaded { logger.info("route", metadata: RouteLogFields.route(route)) }
         let server = try await GatewayServer.start(routes: loaded, configuration: configuration, logger: logger)
         server.bootstrapMetricsSystem()
-        logger.info("gather listening", metadata: [
+        logger.info("listening", metadata: [
             "listen": "\(listen.host):\(server.port)", "admin": "\(admin.host):\(server.adminPort ?? 0)",
-            "routes": "\(loaded.count)",
+            "routes": "\(loaded.count)", "access_log": "\(accessLog.rawValue)", "log_level": "\(logLevel.rawValue)",
+            "watch": "\(watch)",
         ])
         let reloader = RouteReloader(paths: routes, server: server, logger: logger)
         if watch { reloader.watch() }
@@ -73,8 +81,10 @@ struct ServeCommand: AsyncParsableCommand {
     }
 }
 
-enum LogFormat: String, ExpressibleByArgument {
-    case text, json
+extension LogFormat: ExpressibleByArgument {}
+
+enum Switch: String, ExpressibleByArgument {
+    case on, off
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -100,7 +100,7 @@ struct LatencyLearningTests {
         configuration.eventLoopThreads = 1
         configuration.transferThreads = 1
         let server = try await GatewayServer.start(routes: parsed.routes, configuration: configuration,
-                                                   logger: Logger(label: "gather-latency-test"))
+                                                   logger: GatewayHarness.quietLogger)
         return (server, TestClient(port: server.port), TestClient(port: server.adminPort ?? 0))
     }
 }

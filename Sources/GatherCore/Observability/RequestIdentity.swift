@@ -43,3 +43,9 @@ public struct RequestIdentity: Sendable, Equatable {
         !value.isEmpty && value.utf8.count <= 128 && value.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
     }
 }
+
+extension RequestIdentity {
+    /// Headers gather sets on every upstream request itself; a `forward_headers` entry naming
+    /// one is ignored rather than sending it twice.
+    public static let headerNames: Set<String> = ["x-request-id", "traceparent", "tracestate"]
+}

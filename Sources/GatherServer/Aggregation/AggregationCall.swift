@@ -22,6 +22,8 @@ final class AggregationCall {
     /// `merge: vote`: decides early, as soon as K agree or agreement became impossible.
     private var tally: VoteTally?
     private var settledSeen = 0
+    /// Parent ids for upstream attempts: one per attempt, so a hedge and its primary differ.
+    private var spanIDs: SplitMixGenerator
 
     private var machine: FanOut
     private let startedAt: UInt64
@@ -50,6 +52,7 @@ final class AggregationCall {
         self.headers = headers
         self.respond = respond
         self.onUpstream = onUpstream
+        self.spanIDs = SplitMixGenerator(seed: identity.spanID)
         if runtime.route.merge.mode == .vote {
             tally = VoteTally(upstreams: runtime.route.upstreams.count,
                               needed: runtime.route.quorumCount ?? VoteTally.majority(of: runtime.route.upstreams.count))
@@ -97,7 +100,8 @@ final class AggregationCall {
             let hopByHop = HopByHopHeaders.names(connectionHeader: head.headers[canonicalForm: "connection"].map(String.init))
             for header in head.headers {
                 let name = header.name.lowercased()
-                if route.forwardHeaders.contains(name) && !hopByHop.contains(name) {
+                if route.forwardHeaders.contains(name) && !hopByHop.contains(name)
+                    && !RequestIdentity.headerNames.contains(name) {
                     forwarded.append((header.name, header.value))
                 }
             }
@@ -132,7 +136,7 @@ final class AggregationCall {
                 }
             }
             upstreamHeaders.append(("X-Request-Id", identity.requestID))
-            upstreamHeaders.append(("traceparent", identity.traceparent))
+            if let tracestate = identity.trace.tracestate { upstreamHeaders.append(("tracestate", tracestate)) }
             headers.append(upstreamHeaders)
         }
         var body: [UInt8]?
@@ -242,8 +246,10 @@ final class AggregationCall {
             health.attemptStarted(replica: attempt.replica, kind: attempt.kind)
         }
         let replicas = urls[attempt.id.upstream]
+        var attemptHeaders = headers[attempt.id.upstream]
+        attemptHeaders.append(("traceparent", identity.upstreamTraceparent(using: &spanIDs)))
         let request = UpstreamRequest(
-            method: method, url: replicas[attempt.replica % replicas.count], headers: headers[attempt.id.upstream],
+            method: method, url: replicas[attempt.replica % replicas.count], headers: attemptHeaders,
             body: body, timeoutMilliseconds: upstream.timeoutMilliseconds, maxBodyBytes: spec.maxBody,
             freshConnection: attempt.freshConnection)
         let passthrough = runtime.route.complete == .first

@@ -24,7 +24,8 @@ struct AnswerBuilder {
             headers.add(name: "Server-Timing", value: ServerTimingHeader.value(reports))
             headers.add(name: "X-Request-Id", value: identity.requestID)
             let response = JSONResponse(status: HTTPResponseStatus(statusCode: upstreamStatus), headers: headers,
-                                        body: allocator.buffer(bytes: body))
+                                        body: allocator.buffer(bytes: body), upstreams: reports,
+                                        winner: route.upstreams[winner].name)
             return (response, reports)
         }
         return envelopeResponse(allocator: allocator)
@@ -67,7 +68,8 @@ struct AnswerBuilder {
         headers.add(name: "Server-Timing", value: ServerTimingHeader.value(envelope.upstreams))
         headers.add(name: "X-Request-Id", value: identity.requestID)
         let response = JSONResponse(status: HTTPResponseStatus(statusCode: status), headers: headers,
-                                    body: allocator.buffer(bytes: writer.bytes))
+                                    body: allocator.buffer(bytes: writer.bytes), upstreams: envelope.upstreams,
+                                    partial: envelope.partial)
         return (response, envelope.upstreams)
     }
 

@@ -21,4 +21,11 @@ struct ClientRequest {
             query = ""
         }
     }
+
+    /// The path of a request target, without query or fragment (for the access log of requests
+    /// rejected before they were fully received).
+    static func path(of uri: String) -> Substring {
+        let target = uri[...]
+        return target.firstIndex(where: { $0 == "?" || $0 == "#" }).map { target[..<$0] } ?? target
+    }
 }

@@ -21,6 +21,12 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var waitTimer: Scheduled<Void>?
     /// Request ids need to be unique, not secret: seeded once per connection.
     private var random = SplitMixGenerator()
+    /// The current request, for its access line: when its head arrived (uptime ns), its route
+    /// once matched, its identity once made.
+    private var requestStartedAt: UInt64 = 0
+    private var accessRoute: String?
+    private var accessIdentity: RequestIdentity?
+    private var accessHead: HTTPRequestHead?
 
     init(gateway: GatewayContext) {
         self.gateway = gateway
@@ -33,7 +39,11 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         waitTimer?.cancel()
-        if case .dispatched(let call) = state { call?.clientGone() }
+        if case .dispatched(let call?) = state {
+            call.clientGone()
+            // Never answered: logged with nginx's "client closed request".
+            if let head = accessHead { logAccess(status: 499, head: head, response: nil) }
+        }
         state = .idle
         context.fireChannelInactive()
     }
@@ -66,6 +76,10 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func receiveHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        requestStartedAt = NIODeadline.now().uptimeNanoseconds
+        accessRoute = nil
+        accessIdentity = nil
+        accessHead = head
         let limits = gateway.limits
         if head.uri.utf8.count > limits.maxRequestLineBytes {
             state = .discarding
@@ -96,11 +110,13 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func dispatch(_ request: ClientRequest, context: ChannelHandlerContext) {
         let head = request.head
+        let identity = Self.identity(for: head, using: &random)
+        accessIdentity = identity
         guard gateway.admission.enter() else {
             gateway.metrics.recordRejected(status: 503)
             state = .dispatched(nil)
-            write(.error(.serviceUnavailable, "gateway is at its in-flight limit",
-                         allocator: context.channel.allocator, extraHeaders: [("Retry-After", "1")]),
+            write(.error(.serviceUnavailable, "gateway is at its in-flight limit", allocator: context.channel.allocator,
+                         extraHeaders: [("Retry-After", "1"), ("X-Request-Id", identity.requestID)]),
                   head: head, context: context)
             return
         }
@@ -110,16 +126,16 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
             state = .dispatched(nil)
             let allowed = table.allowsPath(request.path)
             let response: JSONResponse = allowed.isEmpty
-                ? .error(.notFound, "no route matches \(head.method.rawValue) \(request.path)", allocator: context.channel.allocator)
+                ? .error(.notFound, "no route matches \(head.method.rawValue) \(request.path)",
+                         allocator: context.channel.allocator, extraHeaders: [("X-Request-Id", identity.requestID)])
                 : .error(.methodNotAllowed, "\(head.method.rawValue) is not allowed on \(request.path)",
-                         allocator: context.channel.allocator, extraHeaders: [("Allow", allowed.joined(separator: ", "))])
+                         allocator: context.channel.allocator,
+                         extraHeaders: [("Allow", allowed.joined(separator: ", ")), ("X-Request-Id", identity.requestID)])
             gateway.metrics.recordRejected(status: Int(response.status.code))
             write(response, head: head, context: context)
             return
         }
-        let identity = RequestIdentity.make(clientRequestID: head.headers.first(name: "x-request-id"),
-                                            clientTraceparent: head.headers.first(name: "traceparent"),
-                                            using: &random)
+        accessRoute = match.route.route.name
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let progressive = match.route.route.complete != .first
             && head.headers[canonicalForm: "accept"].contains { $0.lowercased().hasPrefix("text/event-stream") }
@@ -157,7 +173,37 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func write(_ response: JSONResponse, head: HTTPRequestHead, context: ChannelHandlerContext) {
         guard case .dispatched = state else { return }
         state = .idle
+        logAccess(status: Int(response.status.code), head: head, response: response)
         send(response, head: head, keepAlive: head.isKeepAlive, context: context)
+    }
+
+    /// The client's ids: a `traceparent` sent more than once is invalid (the values would be
+    /// joined into one that does not parse); several `tracestate` headers are one list.
+    static func identity(for head: HTTPRequestHead, using random: inout SplitMixGenerator) -> RequestIdentity {
+        let traceparents = head.headers["traceparent"]
+        let tracestates = head.headers["tracestate"]
+        return RequestIdentity.make(
+            clientRequestID: head.headers.first(name: "x-request-id"),
+            clientTraceparent: traceparents.count == 1 ? traceparents[0] : nil,
+            clientTracestate: tracestates.isEmpty ? nil : tracestates.count == 1 ? tracestates[0] : tracestates.joined(separator: ","),
+            using: &random)
+    }
+
+    /// One access line per request: answered, rejected, or given up by the client.
+    private func logAccess(status: Int, head: HTTPRequestHead, response: JSONResponse?) {
+        defer {
+            accessRoute = nil
+            accessIdentity = nil
+            accessHead = nil
+        }
+        guard let accessLog = gateway.accessLog, accessLog.isEnabled else { return }
+        let identity = accessIdentity ?? Self.identity(for: head, using: &random)
+        accessLog.write(AccessRecord(
+            route: accessRoute, method: head.method.rawValue, path: ClientRequest.path(of: head.uri), status: status,
+            partial: response?.partial ?? false,
+            durationNanoseconds: Int64(NIODeadline.now().uptimeNanoseconds &- requestStartedAt),
+            requestID: identity.requestID, trace: identity.trace, upstreams: response?.upstreams ?? [],
+            winner: response?.winner))
     }
 
     /// Head, body (none for HEAD) and end of a complete response; then the connection waits for
@@ -206,11 +252,13 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
         let event = ProgressEvent.result(status: Int(response.status.code), envelope: envelope)
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: event)))), promise: nil)
         state = .idle
+        logAccess(status: Int(response.status.code), head: head, response: response)
         endResponse(keepAlive: head.isKeepAlive, context: context)
     }
 
     private func respondAndClose(_ response: JSONResponse, head: HTTPRequestHead, context: ChannelHandlerContext) {
         gateway.metrics.recordRejected(status: Int(response.status.code))
+        logAccess(status: Int(response.status.code), head: head, response: response)
         send(response, head: head, keepAlive: false, context: context)
     }
 

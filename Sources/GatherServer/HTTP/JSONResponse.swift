@@ -7,6 +7,11 @@ struct JSONResponse {
     var status: HTTPResponseStatus
     var headers: HTTPHeaders
     var body: ByteBuffer
+    /// For the access log: an aggregated answer's upstreams (route order), whether it is
+    /// partial, and for `complete: first` the winner. Empty / false / nil for errors.
+    var upstreams: [UpstreamReport] = []
+    var partial = false
+    var winner: String?
 
     static func error(_ status: HTTPResponseStatus, _ message: String,
                       allocator: ByteBufferAllocator, extraHeaders: [(String, String)] = []) -> JSONResponse {

@@ -12,9 +12,19 @@ final class ProtocolErrorResponder: ChannelDuplexHandler, RemovableChannelHandle
 
     private var responseInProgress = false
     private let metrics: GatewayMetrics
+    private let accessLog: AccessLog?
+    /// When the connection opened or last finished a response: a request that never parsed has
+    /// no better start for its access line.
+    private var openedAt: UInt64 = 0
 
-    init(metrics: GatewayMetrics) {
+    init(metrics: GatewayMetrics, accessLog: AccessLog?) {
         self.metrics = metrics
+        self.accessLog = accessLog
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        openedAt = NIODeadline.now().uptimeNanoseconds
+        context.fireChannelActive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
@@ -25,6 +35,12 @@ final class ProtocolErrorResponder: ChannelDuplexHandler, RemovableChannelHandle
         if !responseInProgress {
             let (status, message) = Self.describe(parserError)
             metrics.recordRejected(status: Int(status.code))
+            if let accessLog, accessLog.isEnabled {
+                // Nothing of the request is trustworthy: no method, path or ids.
+                accessLog.write(AccessRecord(route: nil, method: "-", path: "-", status: Int(status.code),
+                                             durationNanoseconds: Int64(NIODeadline.now().uptimeNanoseconds &- openedAt),
+                                             requestID: "-"))
+            }
             let body = ErrorBody.json(message)
             let headers = HTTPHeaders([("Content-Type", "application/json"), ("Connection", "close"),
                                        ("Content-Length", String(body.count))])
@@ -40,7 +56,9 @@ final class ProtocolErrorResponder: ChannelDuplexHandler, RemovableChannelHandle
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
         case .head(let head) where head.status.code >= 200: responseInProgress = true
-        case .end: responseInProgress = false
+        case .end:
+            responseInProgress = false
+            openedAt = NIODeadline.now().uptimeNanoseconds  // a keep-alive connection's next request starts
         default: break
         }
         context.write(data, promise: promise)

@@ -10,6 +10,8 @@ public struct GatewayConfiguration: Sendable {
     public var eventLoopThreads = System.coreCount
     /// Transfer threads each own one libcurl multi handle; connections are pooled per thread.
     public var transferThreads = 2
+    /// One `info` line per client request (through the gateway's logger).
+    public var accessLog = true
 
     public init() {}
 }

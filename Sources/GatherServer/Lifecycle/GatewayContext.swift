@@ -8,15 +8,18 @@ final class GatewayContext: Sendable {
     let limits: ClientLimits
     let admission: Admission
     let logger: Logger
+    /// nil with `--access-log off`.
+    let accessLog: AccessLog?
     let metrics: GatewayMetrics
 
     init(routes: RouteRegistry, engine: TransferEngine, limits: ClientLimits, admission: Admission, logger: Logger,
-         metrics: GatewayMetrics) {
+         metrics: GatewayMetrics, accessLog: Bool = true) {
         self.metrics = metrics
         self.routes = routes
         self.engine = engine
         self.limits = limits
         self.admission = admission
         self.logger = logger
+        self.accessLog = accessLog ? AccessLog(logger: logger) : nil
     }
 }

@@ -39,7 +39,7 @@ public final class GatewayServer: @unchecked Sendable {
         let metrics = GatewayMetrics()
         let context = GatewayContext(routes: RouteRegistry(routes: routes, metrics: metrics), engine: engine,
                                      limits: configuration.limits, admission: Admission(limit: configuration.maxInFlight),
-                                     logger: logger, metrics: metrics)
+                                     logger: logger, metrics: metrics, accessLog: configuration.accessLog)
         let health = HealthState()
         do {
             let channel = try await publicBootstrap(group: group, context: context)
@@ -79,7 +79,7 @@ public final class GatewayServer: @unchecked Sendable {
                     try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(
                         leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)))
                     try sync.addHandler(HTTPServerPipelineHandler())
-                    try sync.addHandler(ProtocolErrorResponder(metrics: context.metrics))
+                    try sync.addHandler(ProtocolErrorResponder(metrics: context.metrics, accessLog: context.accessLog))
                     try sync.addHandler(GatewayHandler(gateway: context))
                 }
             }

@@ -36,7 +36,7 @@ final class AdminTestbed {
         let server: GatewayServer
         do {
             server = try await GatewayServer.start(routes: parsed.routes, configuration: configuration,
-                                                   logger: Logger(label: "gather-admin-test"))
+                                                   logger: GatewayHarness.quietLogger)
         } catch {
             try? await fixtures.shutdown()
             throw error

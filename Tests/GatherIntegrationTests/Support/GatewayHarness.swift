@@ -20,6 +20,7 @@ final class GatewayHarness {
 
     /// `routes` gets each backend's bound port by name and returns route-file YAML.
     static func start(_ backends: [FixtureBackend], limits: ClientLimits = ClientLimits(), maxInFlight: Int = 10_000,
+                      logger: Logger = quietLogger, accessLog: Bool = true,
                       routes: (_ ports: [String: Int]) -> String) async throws -> GatewayHarness {
         let fixtures = try await FixtureServer.start(FixtureSet(backends: backends), ephemeralPorts: true)
         let text = routes(fixtures.ports)
@@ -35,8 +36,9 @@ final class GatewayHarness {
         configuration.transferThreads = 1
         configuration.limits = limits
         configuration.maxInFlight = maxInFlight
+        configuration.accessLog = accessLog
         let gateway = try await GatewayServer.start(routes: parsed.routes, configuration: configuration,
-                                                    logger: Logger(label: "gather-test"))
+                                                    logger: logger)
         return GatewayHarness(fixtures: fixtures, gateway: gateway)
     }
 
@@ -70,9 +72,12 @@ final class GatewayHarness {
         configuration.eventLoopThreads = 1
         configuration.transferThreads = 1
         let gateway = try await GatewayServer.start(routes: routes, configuration: configuration,
-                                                    logger: Logger(label: "gather-test"))
+                                                    logger: quietLogger)
         return GatewayHarness(fixtures: fixtures, gateway: gateway)
     }
+
+    /// Tests that do not read the log keep it (and its access lines) out of their output.
+    static let quietLogger = Logger(label: "gather-test") { _ in SwiftLogNoOpLogHandler() }
 
     func get(_ target: String, headers: [(String, String)] = []) async -> TestResponse {
         await client.get(target, headers: headers)
@@ -96,9 +101,10 @@ final class GatewayHarness {
 
     /// Runs `body` against a started harness and always stops it, also when an expectation throws.
     static func with(_ backends: [FixtureBackend], limits: ClientLimits = ClientLimits(), maxInFlight: Int = 10_000,
-                     routes: (_ ports: [String: Int]) -> String,
+                     logger: Logger = quietLogger, accessLog: Bool = true, routes: (_ ports: [String: Int]) -> String,
                      _ body: (GatewayHarness) async throws -> Void) async throws {
-        let harness = try await start(backends, limits: limits, maxInFlight: maxInFlight, routes: routes)
+        let harness = try await start(backends, limits: limits, maxInFlight: maxInFlight, logger: logger,
+                                      accessLog: accessLog, routes: routes)
         do {
             try await body(harness)
         } catch {
