@@ -41,6 +41,8 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
         waitTimer?.cancel()
         if case .dispatched(let call?) = state {
             call.clientGone()
+            // The call never responds now, and `respond` is what gives the in-flight slot back.
+            gateway.admission.leave()
             // Never answered: logged with nginx's "client closed request".
             if let head = accessHead { logAccess(status: 499, head: head, response: nil) }
         }
