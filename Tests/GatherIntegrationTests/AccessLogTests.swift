@@ -108,6 +108,8 @@ struct AccessLogTests {
             #expect(lines[1]["/route"] == .string("search"), "matched, then refused for its missing value")
             #expect(lines[1]["/request_id"]?.stringValue == missing.header("X-Request-Id"))
             #expect(lines[2]["/method"] == .string("POST"))
+            #expect(lines[2]["/request_id"]?.stringValue == tooLarge.header("X-Request-Id"))
+            #expect(tooLarge.header("X-Request-Id")?.count == 32)
             #expect(lines[3]["/method"] == .string("-"), "a request that did not parse has no method")
             #expect(lines.allSatisfy { $0["/upstreams"] == nil })
         }

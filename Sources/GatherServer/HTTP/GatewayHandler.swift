@@ -260,6 +260,10 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func respondAndClose(_ response: JSONResponse, head: HTTPRequestHead, context: ChannelHandlerContext) {
         gateway.metrics.recordRejected(status: Int(response.status.code))
+        let identity = accessIdentity ?? Self.identity(for: head, using: &random)
+        accessIdentity = identity
+        var response = response
+        response.headers.add(name: "X-Request-Id", value: identity.requestID)
         logAccess(status: Int(response.status.code), head: head, response: response)
         send(response, head: head, keepAlive: false, context: context)
     }
