@@ -77,6 +77,29 @@ struct LogWriterTests {
         #expect(sink.written.withLockedValue { $0 } == ["stuck\n"])
     }
 
+    @Test("lines that arrive while the writer lingers go out in one batch")
+    func batches() {
+        let sink = HeldSink(holds: false)
+        let writer = LogWriter(lingerMilliseconds: 5000, sink: sink.sink)
+        defer { writer.shutdown() }
+        writer.enqueue(line("one"))
+        writer.enqueue(line("two"))
+        writer.enqueue(line("three"))
+        #expect(writer.flush(), "a flush ends the linger")
+        #expect(sink.written.withLockedValue { $0 } == ["one\ntwo\nthree\n"])
+    }
+
+    @Test("a full batch ends the linger without a flush")
+    func fullBatchIsWritten() async throws {
+        let sink = HeldSink(holds: false)
+        let writer = LogWriter(batchBytes: 8, lingerMilliseconds: 60_000, sink: sink.sink)
+        defer { writer.shutdown() }
+        writer.enqueue(line("aaa"))
+        writer.enqueue(line("bbb"))
+        try await sink.waitUntilEntered(1)
+        #expect(sink.written.withLockedValue { $0 } == ["aaa\nbbb\n"])
+    }
+
     @Test("lines logged right before shutdown are written; later ones are dropped")
     func shutdownWritesEverything() {
         let sink = HeldSink(holds: false)

@@ -8,11 +8,17 @@ import Darwin
 /// terminal, pipe or disk. Callers format their line themselves and hand over the bytes;
 /// the queue is bounded in bytes, and a line that does not fit is dropped and counted (the
 /// writer reports the count with the next batch) rather than making the caller wait.
+///
+/// Batching: woken by the first line into an empty queue, the writer lingers `lingerMilliseconds`
+/// (or until `batchBytes` are queued, or a flush) before it writes, so a busy gateway pays one
+/// wake-up and one `write(2)` per batch, not per request.
 public final class LogWriter: @unchecked Sendable {
     /// Receives a batch of whole lines, on the writer thread only.
     public typealias Sink = @Sendable (UnsafeRawBufferPointer) -> Void
 
     public let capacityBytes: Int
+    public let batchBytes: Int
+    public let lingerMilliseconds: Int
     private let sink: Sink
     private let dropNotice: @Sendable (Int) -> [UInt8]
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
@@ -25,6 +31,8 @@ public final class LogWriter: @unchecked Sendable {
     private var pending: [UInt8] = []
     private var writing = false
     private var writerWaiting = false
+    private var writerLingering = false
+    private var flushRequested = false
     private var stopping = false
     private var running = false
     private var droppedTotal = 0
@@ -36,15 +44,22 @@ public final class LogWriter: @unchecked Sendable {
     ///   - capacityBytes: queued bytes past which new lines are dropped.
     ///   - dropNotice: the line written after lines were dropped, given how many.
     ///   - sink: where batches go; standard error by default.
-    public init(capacityBytes: Int = 4 << 20,
+    public init(capacityBytes: Int = 4 << 20, batchBytes: Int = 64 << 10, lingerMilliseconds: Int = 10,
                 dropNotice: @escaping @Sendable (Int) -> [UInt8] = { Array("gather: \($0) log lines dropped\n".utf8) },
                 sink: @escaping Sink = LogWriter.writeToStandardError) {
         self.capacityBytes = capacityBytes
+        self.batchBytes = batchBytes
+        self.lingerMilliseconds = lingerMilliseconds
         self.sink = sink
         self.dropNotice = dropNotice
         pthread_mutex_init(mutex, nil)
-        pthread_cond_init(workAvailable, nil)
-        pthread_cond_init(drained, nil)
+        // Timed waits on the monotonic clock: a wall-clock step must not stretch a linger.
+        var attributes = pthread_condattr_t()
+        pthread_condattr_init(&attributes)
+        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
+        pthread_cond_init(workAvailable, &attributes)
+        pthread_cond_init(drained, &attributes)
+        pthread_condattr_destroy(&attributes)
         pending.reserveCapacity(min(capacityBytes, 64 << 10))
         start()
     }
@@ -70,9 +85,11 @@ public final class LogWriter: @unchecked Sendable {
             return false
         }
         pending.append(contentsOf: line)
-        let wake = writerWaiting
+        // Only an idle writer needs the signal, or a lingering one once a batch is full; a busy
+        // one takes the line with its next batch.
+        let wake = writerWaiting || (writerLingering && pending.count >= batchBytes)
+        if wake { writerLingering = false }
         pthread_mutex_unlock(mutex)
-        // Only a sleeping writer needs the signal; a busy one takes the line with its next batch.
         if wake { pthread_cond_signal(workAvailable) }
         return true
     }
@@ -88,18 +105,24 @@ public final class LogWriter: @unchecked Sendable {
     /// stderr must not keep the process from exiting). True when everything was written.
     @discardableResult
     public func flush(timeoutMilliseconds: Int = 2000) -> Bool {
-        var deadline = timespec()
-        clock_gettime(CLOCK_REALTIME, &deadline)
-        let nanoseconds = Int(deadline.tv_nsec) + (timeoutMilliseconds % 1000) * 1_000_000
-        deadline.tv_sec += timeoutMilliseconds / 1000 + nanoseconds / 1_000_000_000
-        deadline.tv_nsec = nanoseconds % 1_000_000_000
+        var deadline = Self.monotonicDeadline(afterMilliseconds: timeoutMilliseconds)
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         while running && (!pending.isEmpty || writing || droppedUnreported > 0) {
-            if writerWaiting { pthread_cond_signal(workAvailable) }
+            flushRequested = true
+            pthread_cond_signal(workAvailable)  // ends a linger, or wakes a writer that was idle
             if pthread_cond_timedwait(drained, mutex, &deadline) == ETIMEDOUT { return false }
         }
         return pending.isEmpty && !writing
+    }
+
+    private static func monotonicDeadline(afterMilliseconds milliseconds: Int) -> timespec {
+        var deadline = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &deadline)
+        let nanoseconds = Int(deadline.tv_nsec) + (milliseconds % 1000) * 1_000_000
+        deadline.tv_sec += milliseconds / 1000 + nanoseconds / 1_000_000_000
+        deadline.tv_nsec = nanoseconds % 1_000_000_000
+        return deadline
     }
 
     /// Writes what is queued, then ends the writer thread; later lines are dropped.
@@ -142,6 +165,14 @@ public final class LogWriter: @unchecked Sendable {
                 writerWaiting = false
             }
             if pending.isEmpty && droppedUnreported == 0 && stopping { break }
+            if !flushRequested && !stopping && pending.count < batchBytes && lingerMilliseconds > 0 {
+                // Let the batch fill: one wait, ended early by a flush, a full batch or shutdown.
+                var deadline = Self.monotonicDeadline(afterMilliseconds: lingerMilliseconds)
+                writerLingering = true
+                pthread_cond_timedwait(workAvailable, mutex, &deadline)
+                writerLingering = false
+            }
+            flushRequested = false
             swap(&batch, &pending)
             let dropped = droppedUnreported
             droppedUnreported = 0
