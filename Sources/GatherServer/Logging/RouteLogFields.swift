@@ -3,10 +3,10 @@ import Logging
 
 /// What the startup and reload lines say about the loaded routes: counts and names, short
 /// enough for one line (a 200-shard route lists its first names and how many more).
-enum RouteLogFields {
-    static let maxNames = 10
+public enum RouteLogFields {
+    public static let maxNames = 10
 
-    static func summary(_ routes: [Route]) -> Logger.Metadata {
+    public static func summary(_ routes: [Route]) -> Logger.Metadata {
         [
             "count": "\(routes.count)",
             "routes": "\(names(routes.map(\.name)))",
@@ -14,7 +14,7 @@ enum RouteLogFields {
         ]
     }
 
-    static func route(_ route: Route) -> Logger.Metadata {
+    public static func route(_ route: Route) -> Logger.Metadata {
         var fields: Logger.Metadata = [
             "route": "\(route.name)",
             "match": "\(route.method) \(route.path.source)",
@@ -27,7 +27,7 @@ enum RouteLogFields {
     }
 
     /// Route names that appeared and disappeared with a reload.
-    static func changes(from old: [Route], to new: [Route]) -> Logger.Metadata {
+    public static func changes(from old: [Route], to new: [Route]) -> Logger.Metadata {
         let before = Set(old.map(\.name))
         let after = Set(new.map(\.name))
         var fields: Logger.Metadata = [:]
@@ -38,7 +38,7 @@ enum RouteLogFields {
         return fields
     }
 
-    static func names(_ all: [String]) -> String {
+    public static func names(_ all: [String]) -> String {
         guard all.count > maxNames else { return all.joined(separator: ",") }
         return all.prefix(maxNames).joined(separator: ",") + ",…(+\(all.count - maxNames))"
     }
