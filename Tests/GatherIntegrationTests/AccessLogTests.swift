@@ -115,6 +115,25 @@ struct AccessLogTests {
         }
     }
 
+    @Test("a request shed at --max-in-flight gets a 503 line without a route")
+    func shed() async throws {
+        let log = CapturedLog()
+        defer { log.stop() }
+        try await GatewayHarness.with(Self.backends, maxInFlight: 1, logger: log.logger, routes: Self.routes) { harness in
+            async let holding = harness.client.request("GET", "/slow", timeoutMilliseconds: 1000)
+            try await harness.waitForConnection(to: "stalled")
+            let shed = await harness.get("/first")
+            #expect(shed.status == 503)
+            #expect(await holding.status == 0, "the test client gave up on the stalled request")
+            let lines = try await log.waitForAccessLines(2)
+            try #require(lines.count == 2)
+            #expect(lines[0]["/status"] == .int(503))
+            #expect(lines[0]["/route"] == .null)
+            #expect(lines[0]["/request_id"]?.stringValue == shed.header("X-Request-Id"))
+            #expect(lines[1]["/status"] == .int(499))
+        }
+    }
+
     @Test("a client that gives up before the answer is logged as 499")
     func clientGone() async throws {
         let log = CapturedLog()
