@@ -83,7 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
 
 extension LogFormat: ExpressibleByArgument {}
 
-enum Switch: String, ExpressibleByArgument {
+enum Switch: String, CaseIterable, ExpressibleByArgument {
     case on, off
 }
 
