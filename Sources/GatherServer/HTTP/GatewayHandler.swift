@@ -176,7 +176,8 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard case .dispatched = state else { return }
         state = .idle
         logAccess(status: Int(response.status.code), head: head, response: response)
-        send(response, head: head, keepAlive: head.isKeepAlive, context: context)
+        // While draining, answers close their connection: the drain ends by closing idle ones.
+        send(response, head: head, keepAlive: head.isKeepAlive && !gateway.health.isDraining, context: context)
     }
 
     /// The client's ids: a `traceparent` sent more than once is invalid (the values would be
@@ -255,7 +256,7 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: event)))), promise: nil)
         state = .idle
         logAccess(status: Int(response.status.code), head: head, response: response)
-        endResponse(keepAlive: head.isKeepAlive, context: context)
+        endResponse(keepAlive: head.isKeepAlive && !gateway.health.isDraining, context: context)
     }
 
     private func respondAndClose(_ response: JSONResponse, head: HTTPRequestHead, context: ChannelHandlerContext) {

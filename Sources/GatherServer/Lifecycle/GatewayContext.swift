@@ -11,6 +11,8 @@ final class GatewayContext: Sendable {
     /// nil with `--access-log off`.
     let accessLog: AccessLog?
     let metrics: GatewayMetrics
+    /// Draining answers carry `Connection: close`, so clients stop reusing a connection the drain will close.
+    let health = HealthState()
 
     init(routes: RouteRegistry, engine: TransferEngine, limits: ClientLimits, admission: Admission, logger: Logger,
          metrics: GatewayMetrics, accessLog: Bool = true) {

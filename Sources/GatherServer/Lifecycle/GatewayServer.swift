@@ -17,11 +17,11 @@ public final class GatewayServer: @unchecked Sendable {
     private let channel: Channel
     private let adminChannel: Channel?
     private let context: GatewayContext
-    private let health: HealthState
     private let stopped = NIOLockedValueBox(false)
+    private let drainCut = NIOLockedValueBox(false)
 
     private init(port: Int, adminPort: Int?, group: MultiThreadedEventLoopGroup, ownsGroup: Bool, channel: Channel,
-                 adminChannel: Channel?, context: GatewayContext, health: HealthState) {
+                 adminChannel: Channel?, context: GatewayContext) {
         self.port = port
         self.adminPort = adminPort
         self.group = group
@@ -29,7 +29,6 @@ public final class GatewayServer: @unchecked Sendable {
         self.channel = channel
         self.adminChannel = adminChannel
         self.context = context
-        self.health = health
     }
 
     public static func start(routes: [Route], configuration: GatewayConfiguration, logger: Logger,
@@ -40,19 +39,18 @@ public final class GatewayServer: @unchecked Sendable {
         let context = GatewayContext(routes: RouteRegistry(routes: routes, metrics: metrics), engine: engine,
                                      limits: configuration.limits, admission: Admission(limit: configuration.maxInFlight),
                                      logger: logger, metrics: metrics, accessLog: configuration.accessLog)
-        let health = HealthState()
         do {
             let channel = try await publicBootstrap(group: group, context: context)
                 .bind(host: configuration.host, port: configuration.port).get()
             var adminChannel: Channel?
             if let adminHost = configuration.adminHost {
-                adminChannel = try await AdminServer.bootstrap(group: group, context: context, health: health)
+                adminChannel = try await AdminServer.bootstrap(group: group, context: context, health: context.health)
                     .bind(host: adminHost, port: configuration.adminPort).get()
             }
             return GatewayServer(port: channel.localAddress?.port ?? configuration.port,
                                  adminPort: adminChannel?.localAddress?.port, group: group,
                                  ownsGroup: existingGroup == nil, channel: channel, adminChannel: adminChannel,
-                                 context: context, health: health)
+                                 context: context)
         } catch {
             engine.shutdown()
             if existingGroup == nil { try? await group.shutdownGracefully() }
@@ -105,21 +103,41 @@ public final class GatewayServer: @unchecked Sendable {
 
     public var routes: [Route] { context.routes.current.routes }
 
-    /// Stops accepting, lets in-flight requests finish for up to `drain`, then closes everything.
+    /// Requests admitted and not yet answered.
+    public var requestsInFlight: Int { context.admission.current }
+
+    /// Stops accepting, lets in-flight requests finish for up to `drain`, then aborts the upstream
+    /// transfers still running (their requests get whatever answer that leaves) and closes everything.
     public func shutdown(drain: Duration = .seconds(10)) async {
         let alreadyStopped = stopped.withLockedValue { wasStopped in
             defer { wasStopped = true }
             return wasStopped
         }
         guard !alreadyStopped else { return }
-        health.startDraining()
+        context.health.startDraining()
         try? await channel.close()
         let deadline = ContinuousClock.now + drain
-        while context.admission.current > 0 && ContinuousClock.now < deadline {
+        while context.admission.current > 0 && ContinuousClock.now < deadline && !drainCut.withLockedValue({ $0 }) {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        try? await adminChannel?.close()
+        let unfinished = context.admission.current
+        if unfinished > 0 {
+            context.logger.warning("drain ended with requests in flight; aborting their upstream transfers",
+                                   metadata: ["in_flight": "\(unfinished)"])
+        }
+        // Aborted transfers settle their requests with what has arrived; give those answers a
+        // moment to be written before the event loops close the connections.
         context.engine.shutdown()
+        let answerDeadline = ContinuousClock.now + .seconds(1)
+        while context.admission.current > 0 && ContinuousClock.now < answerDeadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        try? await adminChannel?.close()
         if ownsGroup { try? await group.shutdownGracefully() }
+    }
+
+    /// Ends a drain in progress now, as if its time were up (a second SIGTERM/SIGINT).
+    public func cutDrainShort() {
+        drainCut.withLockedValue { $0 = true }
     }
 }
