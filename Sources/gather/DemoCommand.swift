@@ -43,8 +43,9 @@ struct DemoCommand: AsyncParsableCommand {
             print("")
         }
         print("Ctrl-C stops the demo.")
-        _ = await SignalWaiter.waitForStop(onReload: {})
-        await gateway.shutdown(drain: .seconds(2))
-        try await backends.shutdown()
+        try await UntilShutdownService.run(logger: Logger(label: "gather")) {
+            await gateway.shutdown(drain: .seconds(2))
+            try await backends.shutdown()
+        }
     }
 }

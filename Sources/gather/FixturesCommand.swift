@@ -1,5 +1,6 @@
 import ArgumentParser
 import GatherFixtures
+import Logging
 
 struct FixturesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,7 +13,8 @@ struct FixturesCommand: AsyncParsableCommand {
         let set = try FixtureLoading.load(dir)
         let server = try await FixtureServer.start(set)
         for line in set.summaryLines(ports: server.ports) { print(line) }
-        _ = await SignalWaiter.waitForStop(onReload: {})
-        try await server.shutdown()
+        var logger = Logger(label: "gather-fixtures")
+        logger.logLevel = .warning
+        try await UntilShutdownService.run(logger: logger) { try await server.shutdown() }
     }
 }

@@ -59,6 +59,13 @@ final class RouteReloader: @unchecked Sendable {
         }
     }
 
+    func stopWatching() {
+        queue.async {
+            self.timer?.cancel()
+            self.timer = nil
+        }
+    }
+
     private func currentFingerprint() -> [String: Date] {
         let manager = FileManager.default
         var result: [String: Date] = [:]

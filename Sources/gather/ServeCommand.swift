@@ -1,9 +1,10 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import GatherCore
 import GatherServer
 import Logging
+import ServiceLifecycle
+import UnixSignals
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the gateway.")
@@ -67,17 +68,24 @@ struct ServeCommand: AsyncParsableCommand {
         for route in loaded { logger.info("route", metadata: RouteLogFields.route(route)) }
         let server = try await GatewayServer.start(routes: loaded, configuration: configuration, logger: logger)
         server.bootstrapMetricsSystem()
-        logger.info("listening", metadata: [
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        let adminAddress = server.adminPort.map { "http://\(admin.host):\($0)" } ?? "none"
+        // On stdout, one line, so that scripts and tests started on port 0 learn the bound ports.
+        print("gather listening on http://\(listen.host):\(server.port) (admin \(adminAddress))")
+        logger.info("gather listening", metadata: [
             "listen": "\(listen.host):\(server.port)", "admin": "\(admin.host):\(server.adminPort ?? 0)",
             "routes": "\(loaded.count)", "access_log": "\(accessLog.rawValue)", "log_level": "\(logLevel.rawValue)",
             "watch": "\(watch)",
         ])
         let reloader = RouteReloader(paths: routes, server: server, logger: logger)
-        if watch { reloader.watch() }
-        let stop = await SignalWaiter.waitForStop(onReload: { reloader.reload(reason: "SIGHUP") })
-        logger.info("draining", metadata: ["signal": "\(stop)", "drain": "\(drain)"])
-        await server.shutdown(drain: DurationParser.parse(drain) ?? .seconds(10))
-        logger.info("stopped")
+        let group = ServiceGroup(
+            services: [
+                GatewayService(server: server, drain: DurationParser.parse(drain) ?? .seconds(10), logger: logger),
+                // Last in the list, first to stop: no reload starts once the drain has begun.
+                RouteReloadService(reloader: reloader, hangups: hangups, watch: watch),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await group.run()
     }
 }
 
