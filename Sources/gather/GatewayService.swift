@@ -4,19 +4,24 @@ import ServiceLifecycle
 import UnixSignals
 
 /// `serve`'s gateway as a service: it serves until the group's graceful shutdown (SIGTERM or
-/// SIGINT), then stops accepting and drains for `drain`; past it, upstream transfers are aborted.
-/// A second SIGTERM/SIGINT during the drain cuts it short the same way: whoever sends it twice
+/// SIGINT), then turns `/readyz` to 503, accepts on for `acceptGrace`, stops accepting and drains
+/// for `drain`; past it, upstream transfers are aborted.
+/// A second SIGTERM/SIGINT during the grace or the drain cuts both short the same way: whoever sends it twice
 /// wants the process gone now, and the answers it still owes are better cut than lost.
 struct GatewayService: Service {
     let server: GatewayServer
     let drain: Duration
+    /// Accepting on with `/readyz` at 503 before the drain, for load balancers that do not retry.
+    let acceptGrace: Duration
     let logger: Logger
 
     func run() async throws {
         // Throws only when the group is cancelled rather than shut down: nothing to wait for then.
         let graceful = (try? await gracefulShutdown()) != nil
         let budget = graceful ? drain : .zero
-        logger.info("draining", metadata: ["in_flight": "\(server.requestsInFlight)", "drain": "\(budget)"])
+        let grace = graceful ? acceptGrace : .zero
+        logger.info("draining", metadata: ["in_flight": "\(server.requestsInFlight)", "drain": "\(budget)",
+                                           "accept_grace": "\(grace)"])
         let server = server
         let logger = logger
         let secondSignal = Task {
@@ -26,7 +31,7 @@ struct GatewayService: Service {
                 return
             }
         }
-        await server.shutdown(drain: budget)
+        await server.shutdown(drain: budget, acceptGrace: grace)
         secondSignal.cancel()
         logger.info("stopped")
     }

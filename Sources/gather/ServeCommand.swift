@@ -30,6 +30,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "How long in-flight requests may finish after SIGTERM/SIGINT, e.g. 10s.")
     var drain = "10s"
 
+    @Option(name: .customLong("accept-grace"),
+            help: "After SIGTERM/SIGINT, keep accepting this long while /readyz answers 503, so load balancers stop sending first; then drain.")
+    var acceptGrace = "0s"
+
     @Option(name: .customLong("log-format"), help: "text or json.")
     var logFormat: LogFormat = .text
 
@@ -45,6 +49,9 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard SizeParser.parse(maxBody) != nil else { throw ValidationError("--max-body: not a size: \(maxBody)") }
         guard DurationParser.parse(drain) != nil else { throw ValidationError("--drain: not a duration: \(drain)") }
+        guard DurationParser.parse(acceptGrace) != nil else {
+            throw ValidationError("--accept-grace: not a duration: \(acceptGrace)")
+        }
         guard maxInFlight > 0 else { throw ValidationError("--max-in-flight must be positive") }
         guard transferThreads > 0 && transferThreads <= 64 else { throw ValidationError("--transfer-threads: 1...64") }
     }
@@ -80,7 +87,8 @@ struct ServeCommand: AsyncParsableCommand {
         let reloader = RouteReloader(paths: routes, server: server, logger: logger)
         let group = ServiceGroup(
             services: [
-                GatewayService(server: server, drain: DurationParser.parse(drain) ?? .seconds(10), logger: logger),
+                GatewayService(server: server, drain: DurationParser.parse(drain) ?? .seconds(10),
+                               acceptGrace: DurationParser.parse(acceptGrace) ?? .zero, logger: logger),
                 // Last in the list, first to stop: no reload starts once the drain has begun.
                 RouteReloadService(reloader: reloader, hangups: hangups, watch: watch),
             ],

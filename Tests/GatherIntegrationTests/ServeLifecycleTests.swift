@@ -135,6 +135,39 @@ struct ServeLifecycleTests {
         }
     }
 
+    @Test("--accept-grace: after SIGTERM /readyz says 503 while new connections are still served, then refused")
+    func acceptGrace() async throws {
+        try await Scenario.with([Backends.fast("a", urls: ["https://a.example/1"])]) { scenario in
+            try scenario.writeRoutes(Self.routeFile("thing", path: "/thing", port: scenario.ports["a"]!))
+            let serve = try await ServeProcess.start(["--routes", scenario.folder.path, "--accept-grace", "1500ms"])
+            defer { Task { await serve.stop() } }
+            let admin = TestClient(port: serve.adminPort)
+            defer { admin.shutdown() }
+            #expect(await admin.get("/readyz").status == 200)
+            serve.send(SIGTERM)
+            var ready = await admin.get("/readyz")
+            for _ in 0..<100 where ready.status != 503 {
+                try await Task.sleep(for: .milliseconds(5))
+                ready = await admin.get("/readyz")
+            }
+            #expect(ready.status == 503)
+            // A fresh client: a new connection, accepted during the grace.
+            let during = TestClient(port: serve.port)
+            #expect(await during.get("/thing").status == 200)
+            during.shutdown()
+            var refused = false
+            for _ in 0..<300 where !refused {
+                let late = TestClient(port: serve.port)
+                let response = await late.get("/thing")
+                late.shutdown()
+                refused = response.status == 0
+                if !refused { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            #expect(refused, "the listener closes after the grace")
+            #expect(await serve.waitForExit(within: .seconds(10)) == 0)
+        }
+    }
+
     @Test("the admin endpoints answer on the admin listener only; the public one says 404")
     func adminNotOnPublicListener() async throws {
         try await Scenario.with([Backends.fast("a", urls: ["https://a.example/1"])]) { scenario in

@@ -106,15 +106,21 @@ public final class GatewayServer: @unchecked Sendable {
     /// Requests admitted and not yet answered.
     public var requestsInFlight: Int { context.admission.current }
 
-    /// Stops accepting, lets in-flight requests finish for up to `drain`, then aborts the upstream
-    /// transfers still running (their requests get whatever answer that leaves) and closes everything.
-    public func shutdown(drain: Duration = .seconds(10)) async {
+    /// Turns `/readyz` to 503 and keeps accepting for `acceptGrace` (load balancers notice and stop
+    /// sending), then stops accepting, lets in-flight requests finish for up to `drain`, then aborts
+    /// the upstream transfers still running (their requests get whatever answer that leaves) and
+    /// closes everything.
+    public func shutdown(drain: Duration = .seconds(10), acceptGrace: Duration = .zero) async {
         let alreadyStopped = stopped.withLockedValue { wasStopped in
             defer { wasStopped = true }
             return wasStopped
         }
         guard !alreadyStopped else { return }
         context.health.startDraining()
+        let graceEnd = ContinuousClock.now + acceptGrace
+        while ContinuousClock.now < graceEnd && !drainCut.withLockedValue({ $0 }) {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
         try? await channel.close()
         let deadline = ContinuousClock.now + drain
         while context.admission.current > 0 && ContinuousClock.now < deadline && !drainCut.withLockedValue({ $0 }) {
@@ -136,7 +142,7 @@ public final class GatewayServer: @unchecked Sendable {
         if ownsGroup { try? await group.shutdownGracefully() }
     }
 
-    /// Ends a drain in progress now, as if its time were up (a second SIGTERM/SIGINT).
+    /// Ends an accept grace or a drain in progress now, as if its time were up (a second SIGTERM/SIGINT).
     public func cutDrainShort() {
         drainCut.withLockedValue { $0 = true }
     }
