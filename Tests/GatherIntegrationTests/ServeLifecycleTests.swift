@@ -135,6 +135,60 @@ struct ServeLifecycleTests {
         }
     }
 
+    @Test("a second SIGTERM ends the drain at once: the request in flight gets its partial answer, exit 0")
+    func secondSignalEndsDrain() async throws {
+        try await Scenario.with([Backends.backend("slow", [FixturePath(
+            path: "/search", body: Backends.results(["https://slow.example/1"]), latency: .fixed(.seconds(5)))])],
+        ) { scenario in
+            try scenario.writeRoutes(Self.routeFile("slow", path: "/slow", port: scenario.ports["slow"]!))
+            let serve = try await ServeProcess.start(["--routes", scenario.folder.path, "--drain", "30s"])
+            defer { Task { await serve.stop() } }
+            let client = TestClient(port: serve.port)
+            defer { client.shutdown() }
+            let admin = TestClient(port: serve.adminPort)
+            defer { admin.shutdown() }
+            let pending = Task { await client.get("/slow") }
+            var inFlight = false
+            for _ in 0..<200 where !inFlight {
+                inFlight = await admin.get("/metrics").text.contains("\ngather_requests_in_flight 1")
+                if !inFlight { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            #expect(inFlight)
+            serve.send(SIGTERM)
+            #expect(await serve.waitForStderr("draining", within: .seconds(5)))
+            let started = ContinuousClock.now
+            serve.send(SIGTERM)
+            #expect(await serve.waitForExit(within: .seconds(10)) == 0)
+            #expect(ContinuousClock.now - started < .seconds(3), "not the 30 s drain, nor the 5 s upstream")
+            let answer = await pending.value
+            #expect(answer.status == 502, "the aborted upstream is an error, answered, not a dropped connection")
+            #expect(answer["/partial"] == .bool(true))
+            #expect(serve.stderr.contains("second signal"))
+        }
+    }
+
+    @Test("--watch reloads a changed route file without a signal")
+    func watchReloads() async throws {
+        try await Scenario.with([Backends.fast("a", urls: ["https://a.example/1"]),
+                                 Backends.fast("b", urls: ["https://b.example/1"])]) { scenario in
+            try scenario.writeRoutes(Self.routeFile("thing", path: "/thing", port: scenario.ports["a"]!))
+            let serve = try await ServeProcess.start(["--routes", scenario.folder.path, "--watch"])
+            defer { Task { await serve.stop() } }
+            let client = TestClient(port: serve.port)
+            defer { client.shutdown() }
+            #expect(await client.get("/thing").text.contains("https://a.example/1"))
+            try scenario.writeRoutes(Self.routeFile("thing", path: "/thing", port: scenario.ports["b"]!))
+            var switched = false
+            for _ in 0..<100 where !switched {
+                switched = await client.get("/thing").text.contains("https://b.example/1")
+                if !switched { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(switched, "\(serve.stderr)")
+            serve.send(SIGTERM)
+            #expect(await serve.waitForExit(within: .seconds(10)) == 0)
+        }
+    }
+
     @Test("--accept-grace: after SIGTERM /readyz says 503 while new connections are still served, then refused")
     func acceptGrace() async throws {
         try await Scenario.with([Backends.fast("a", urls: ["https://a.example/1"])]) { scenario in
