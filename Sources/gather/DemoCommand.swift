@@ -34,18 +34,22 @@ struct DemoCommand: AsyncParsableCommand {
         let gateway = try await GatewayServer.start(routes: loaded, configuration: configuration,
                                                     logger: Logger(label: "gather"))
         gateway.bootstrapMetricsSystem()
-        print("gather demo: \(set.backends.count) simulated backends, \(loaded.count) routes, "
-              + "gateway on http://\(listen.host):\(gateway.port), admin on http://\(admin.host):\(gateway.adminPort ?? 0)")
-        print("")
-        for example in DemoExamples.all where loaded.contains(where: { $0.name == example.route }) {
-            print("# \(example.title)")
-            print(example.curl(host: listen.host, port: gateway.port))
-            print("")
-        }
-        print("Ctrl-C stops the demo.")
-        try await UntilShutdownService.run(logger: Logger(label: "gather")) {
+        let banner = Self.banner(backends: set.backends.count, routes: loaded, listen: listen, admin: admin,
+                                 port: gateway.port, adminPort: gateway.adminPort ?? 0)
+        try await UntilShutdownService.run(logger: Logger(label: "gather"), started: { print(banner) }) {
             await gateway.shutdown(drain: .seconds(2))
             try await backends.shutdown()
         }
+    }
+
+    private static func banner(backends: Int, routes: [Route], listen: HostPort, admin: HostPort,
+                               port: Int, adminPort: Int) -> String {
+        var lines = ["gather demo: \(backends) simulated backends, \(routes.count) routes, "
+            + "gateway on http://\(listen.host):\(port), admin on http://\(admin.host):\(adminPort)", ""]
+        for example in DemoExamples.all where routes.contains(where: { $0.name == example.route }) {
+            lines += ["# \(example.title)", example.curl(host: listen.host, port: port), ""]
+        }
+        lines.append("Ctrl-C stops the demo.")
+        return lines.joined(separator: "\n")
     }
 }

@@ -12,9 +12,11 @@ struct FixturesCommand: AsyncParsableCommand {
     func run() async throws {
         let set = try FixtureLoading.load(dir)
         let server = try await FixtureServer.start(set)
-        for line in set.summaryLines(ports: server.ports) { print(line) }
+        let summary = set.summaryLines(ports: server.ports)
         var logger = Logger(label: "gather-fixtures")
         logger.logLevel = .warning
-        try await UntilShutdownService.run(logger: logger) { try await server.shutdown() }
+        try await UntilShutdownService.run(logger: logger, started: { summary.forEach { print($0) } }) {
+            try await server.shutdown()
+        }
     }
 }

@@ -14,8 +14,12 @@ struct GatewayService: Service {
     /// Accepting on with `/readyz` at 503 before the drain, for load balancers that do not retry.
     let acceptGrace: Duration
     let logger: Logger
+    /// Says where the gateway listens. Called first thing in `run`: the group traps SIGTERM/SIGINT
+    /// before it starts any service, so whoever reads the line may signal the process at once.
+    let announce: @Sendable () -> Void
 
     func run() async throws {
+        announce()
         // Throws only when the group is cancelled rather than shut down: nothing to wait for then.
         let graceful = (try? await gracefulShutdown()) != nil
         let budget = graceful ? drain : .zero

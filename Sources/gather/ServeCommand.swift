@@ -76,24 +76,34 @@ struct ServeCommand: AsyncParsableCommand {
         let server = try await GatewayServer.start(routes: loaded, configuration: configuration, logger: logger)
         server.bootstrapMetricsSystem()
         let hangups = await UnixSignalsSequence(trapping: .sighup)
-        let adminAddress = server.adminPort.map { "http://\(admin.host):\($0)" } ?? "none"
-        // On stdout, one line, so that scripts and tests started on port 0 learn the bound ports.
-        print("gather listening on http://\(listen.host):\(server.port) (admin \(adminAddress))")
-        logger.info("gather listening", metadata: [
-            "listen": "\(listen.host):\(server.port)", "admin": "\(admin.host):\(server.adminPort ?? 0)",
-            "routes": "\(loaded.count)", "access_log": "\(accessLog.rawValue)", "log_level": "\(logLevel.rawValue)",
-            "watch": "\(watch)",
-        ])
+        let settings: Logger.Metadata = [
+            "access_log": "\(accessLog.rawValue)", "log_level": "\(logLevel.rawValue)", "watch": "\(watch)",
+        ]
         let reloader = RouteReloader(paths: routes, server: server, logger: logger)
         let group = ServiceGroup(
             services: [
                 GatewayService(server: server, drain: DurationParser.parse(drain) ?? .seconds(10),
-                               acceptGrace: DurationParser.parse(acceptGrace) ?? .zero, logger: logger),
+                               acceptGrace: DurationParser.parse(acceptGrace) ?? .zero, logger: logger,
+                               announce: { [listen, admin, count = loaded.count, settings] in
+                                   Self.announce(server: server, listen: listen, admin: admin, routes: count,
+                                                 settings: settings, logger: logger)
+                               }),
                 // Last in the list, first to stop: no reload starts once the drain has begun.
                 RouteReloadService(reloader: reloader, hangups: hangups, watch: watch),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
+    }
+
+    /// One line on stdout, so that scripts and tests started on port 0 learn the bound ports.
+    private static func announce(server: GatewayServer, listen: HostPort, admin: HostPort, routes: Int,
+                                 settings: Logger.Metadata, logger: Logger) {
+        let adminAddress = server.adminPort.map { "http://\(admin.host):\($0)" } ?? "none"
+        print("gather listening on http://\(listen.host):\(server.port) (admin \(adminAddress))")
+        logger.info("gather listening", metadata: [
+            "listen": "\(listen.host):\(server.port)", "admin": "\(admin.host):\(server.adminPort ?? 0)",
+            "routes": "\(routes)",
+        ].merging(settings) { $1 })
     }
 }
 

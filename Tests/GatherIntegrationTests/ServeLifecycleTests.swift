@@ -128,8 +128,8 @@ struct ServeLifecycleTests {
             #expect(failed.isEmpty, "\(failed.prefix(3).map { "\($0.status) \($0.failure) \($0.body)" })")
             #expect(serve.stderr.contains("routes.yaml:5:5:"), "every error is logged")
             let metrics = await admin.get("/metrics").text
-            #expect(metrics.contains(#"gather_route_reloads_total{result="ok"} 3"#), "\(metrics)")
-            #expect(metrics.contains(#"gather_route_reloads_total{result="failed"} 3"#))
+            #expect(metrics.contains("gather_config_reloads_total 3"), "\(metrics)")
+            #expect(metrics.contains("gather_config_reload_failures_total 3"))
             serve.send(SIGTERM)
             #expect(await serve.waitForExit(within: .seconds(10)) == 0)
         }
