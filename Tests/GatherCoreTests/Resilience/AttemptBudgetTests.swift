@@ -34,11 +34,11 @@ import Testing
         #expect(consume(&budget, times: 2) == [true, false])
     }
 
-    @Test func balanceIsCappedAtTenTokens() {
+    @Test func balanceIsCappedAtThirtyTokens() {
         var budget = AttemptBudget(ratio: 1)
-        primaries(&budget, 20)                                        // 1 + 20, capped
-        #expect(budget.balance == 10_000_000)
-        #expect(consume(&budget, times: 11) == Array(repeating: true, count: 10) + [false])
+        primaries(&budget, 40)                                        // 1 + 40, capped
+        #expect(budget.balance == 30_000_000)
+        #expect(consume(&budget, times: 31) == Array(repeating: true, count: 30) + [false])
     }
 
     @Test func zeroRatioMeansNever() {

@@ -27,9 +27,11 @@ import Testing
 
 @Suite struct HedgeTimingPercentileTests {
     @Test func theBudgetRaisesThePercentileToItsShareOfTheSlowest() {
-        #expect(HedgeTiming.percentile(for: .percentile(95), budget: 0.02) == 98)
-        #expect(HedgeTiming.percentile(for: .percentile(95), budget: 0.001) == 99.9)
-        #expect(HedgeTiming.percentile(for: .percentile(99), budget: 0.05) == 99)
+        #expect(HedgeTiming.percentile(for: .percentile(95), budget: 0.02) == 98.5)
+        #expect(HedgeTiming.percentile(for: .percentile(95), budget: 0.001) == 99.925)
+        #expect(HedgeTiming.percentile(for: .percentile(99), budget: 0.01) == 99.25)
+        #expect(HedgeTiming.percentile(for: .percentile(99), budget: 0.04) == 99)
+        #expect(HedgeTiming.percentile(for: .percentile(90), budget: 0.2) == 90)
         #expect(HedgeTiming.percentile(for: .percentile(95), budget: nil) == 95)
         #expect(HedgeTiming.percentile(for: .percentile(90), budget: 2) == 90)      // clamped to 100%
         #expect(HedgeTiming.percentile(for: .percentile(90), budget: .nan) == 90)

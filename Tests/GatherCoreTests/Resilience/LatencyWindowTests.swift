@@ -49,23 +49,23 @@ import Testing
         #expect(percentile(&window, 75) == 40)   // [5, 30, 40, 50], rank 3
     }
 
-    @Test func defaultWindowKeepsLast256() {
-        var window = window(recording: Array(1...300))
-        #expect(window.count == 256)
-        #expect(percentile(&window, 0) == 45)    // 1…44 evicted
-        #expect(percentile(&window, 100) == 300)
-        #expect(percentile(&window, 50) == 172)  // rank 128 of 45…300
+    @Test func defaultWindowKeepsLast1024() {
+        var window = window(recording: Array(1...1100))
+        #expect(window.count == 1024)
+        #expect(percentile(&window, 0) == 77)    // 1…76 evicted
+        #expect(percentile(&window, 100) == 1100)
+        #expect(percentile(&window, 50) == 588)  // rank 512 of 77…1100
     }
 
-    @Test func resortsOnlyEverySixteenRecords() {
+    @Test func resortsOnlyEveryThirtyTwoRecords() {
         var window = window(recording: (1...20).map { $0 * ms })
         #expect(percentile(&window, 95) == 19 * ms)
-        for _ in 0..<15 { window.record(1_000 * ms) }
-        #expect(percentile(&window, 95) == 19 * ms)   // cached: 15 records since the sort
+        for _ in 0..<31 { window.record(1_000 * ms) }
+        #expect(percentile(&window, 95) == 19 * ms)   // cached: 31 records since the sort
         window.record(1_000 * ms)
-        // 36 samples: 1…20 and sixteen 1000s; rank ⌈34.2⌉ = 35 is a 1000, rank 18 is 18.
+        // 52 samples: 1…20 and thirty-two 1000s; rank ⌈49.4⌉ = 50 is a 1000, rank ⌈15.6⌉ = 16 is 16.
         #expect(percentile(&window, 95) == 1_000 * ms)
-        #expect(percentile(&window, 50) == 18 * ms)
+        #expect(percentile(&window, 30) == 16 * ms)
     }
 
     @Test func negativeLatencyCountsAsZero() {

@@ -27,20 +27,20 @@ import Testing
         recordOneToHundred(health)
         #expect(health.hedgeDelay() == 95 * ms)
         #expect(health.expectedLatency() == 50 * ms)
-        // The upstream slows down: once the window (256) holds only new samples, 2…512 ms in
-        // steps of 2, p95 is rank ⌈0.95 · 256⌉ = 244, i.e. 488 ms.
-        for index in 0..<256 {
+        // The upstream slows down: once the window (1024) holds only new samples, 0.5…512 ms in
+        // steps of 0.5, p95 is rank ⌈0.95 · 1024⌉ = 973, i.e. 486.5 ms.
+        for index in 0..<1024 {
             _ = health.admit(now: 0)
-            health.attemptEnded(replica: 0, kind: .primary, end: .answered(latency: Int64((index * 37) % 256 + 1) * 2 * ms), now: 0)
+            health.attemptEnded(replica: 0, kind: .primary, end: .answered(latency: Int64((index * 37) % 1024 + 1) * ms / 2), now: 0)
         }
-        #expect(health.hedgeDelay() == 488 * ms)
+        #expect(health.hedgeDelay() == 973 * ms / 2)
     }
 
     @Test func aHedgeBudgetMovesTheAdaptivePercentile() throws {
         let health = try health(hedge: HedgeSpec(after: .percentile(95), budget: 0.02))
         recordOneToHundred(health)
-        #expect(health.hedgeDelay() == 98 * ms)          // p98, not p95
-        #expect(health.snapshot().hedgeDelayMs == 98)
+        #expect(health.hedgeDelay() == 99 * ms)          // p98.5 (¾ of the 2% budget): rank ⌈98.5⌉ = 99, not p95
+        #expect(health.snapshot().hedgeDelayMs == 99)
         #expect(health.snapshot().p95Ms == 95)
     }
 
