@@ -2,13 +2,22 @@ extension FanOut {
     /// The driver did not send `id` after all: a hedge or retry budget, or the circuit breaker,
     /// refused it. It no longer counts as an attempt; a withdrawn hedge stops this request's
     /// hedging for that upstream, and a withdrawn retry ends the upstream with its last failure.
+    ///
+    /// After the answer only the counts change: a due hedge is asked for before the result that
+    /// finishes the fan-out in the same step, so the driver refuses it once the answer exists,
+    /// and the envelope must not count a request that never went out.
     public mutating func withdraw(_ id: AttemptID, now: Int64) -> [FanOutAction] {
-        guard started, !isFinished, let index = attemptIndex(of: id), attempts[index].inFlight else {
+        guard started, let index = attemptIndex(of: id), !attempts[index].withdrawn else { return [] }
+        let upstream = id.upstream
+        if isFinished {
+            attempts[index].withdrawn = true
+            outcomes[upstream].attempts -= 1
+            if attempts[index].kind == .hedge { outcomes[upstream].hedged = hasSentHedge(upstream) }
             return []
         }
+        guard attempts[index].inFlight else { return [] }
         let now = observe(now)
         var actions: [FanOutAction] = []
-        let upstream = id.upstream
         endAttempt(at: index)
         attempts[index].withdrawn = true
         outcomes[upstream].attempts -= 1

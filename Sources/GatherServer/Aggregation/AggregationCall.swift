@@ -177,7 +177,8 @@ final class AggregationCall {
                 }
             }
             pending = []
-            if !refused.isEmpty && !machine.isFinished {
+            if !refused.isEmpty {
+                // Also once finished: the machine then only takes it out of the counts.
                 pending = machine.withdraw(refused.removeFirst(), now: now())
                 continue
             }

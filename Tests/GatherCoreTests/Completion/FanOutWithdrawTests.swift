@@ -43,4 +43,20 @@ struct FanOutWithdrawTests {
         #expect(fanOut.attemptFinished(T.id(0, 1), .success(httpStatus: 200), now: T.at(42)) == [])
         #expect(fanOut.outcomes[0].status == nil)
     }
+
+    @Test func aHedgeRefusedInTheStepThatFinishedIsNotCounted() {
+        var (fanOut, _) = T.started(T.plan([T.upstream(timeout: 200, replicas: 2, hedgeAfter: 40)]))
+        // The primary's answer is handled just after the hedge came due (no wakeup in between):
+        // the machine asks for the hedge first, then finishes; the driver's budget refuses it.
+        let actions = fanOut.attemptFinished(T.id(0, 0), .success(httpStatus: 200), now: T.at(41))
+        #expect(actions.contains(T.send(0, 1, replica: 1, kind: .hedge, timeoutAt: 241)))
+        #expect(actions.last == .finish)
+        #expect(fanOut.outcomes[0].attempts == 2)
+        #expect(fanOut.withdraw(T.id(0, 1), now: T.at(40)) == [])
+        #expect(fanOut.outcomes[0].attempts == 1)
+        #expect(fanOut.outcomes[0].hedged == false)
+        #expect(fanOut.outcomes[0].wonBy == .primary)
+        #expect(fanOut.withdraw(T.id(0, 1), now: T.at(41)) == [])
+        #expect(fanOut.outcomes[0].attempts == 1)
+    }
 }
