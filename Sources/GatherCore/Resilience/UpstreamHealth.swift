@@ -248,6 +248,8 @@ public final class UpstreamHealth: Sendable {
     }
 
     private static func pickReplica(_ state: inout State, now: Int64) -> Int {
+        // One replica (most upstreams): nothing to choose, so no estimates to decay under the lock.
+        guard state.inFlight.count > 1 else { return 0 }
         let latencies = state.replicaLatencies.map { $0.estimate(now: now) }
         return state.picker.pick(latencies: latencies, inFlight: state.inFlight, using: &state.generator)
     }

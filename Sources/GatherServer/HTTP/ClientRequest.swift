@@ -12,7 +12,7 @@ struct ClientRequest {
         self.head = head
         self.body = body
         let uri = head.uri[...]
-        if let mark = uri.firstIndex(where: { $0 == "?" || $0 == "#" }) {
+        if let mark = Self.endOfPath(uri) {
             path = uri[..<mark]
             let afterPath = uri[uri.index(after: mark)...]
             query = uri[mark] == "?" ? (afterPath.firstIndex(of: "#").map { afterPath[..<$0] } ?? afterPath) : ""
@@ -26,6 +26,12 @@ struct ClientRequest {
     /// rejected before they were fully received).
     static func path(of uri: String) -> Substring {
         let target = uri[...]
-        return target.firstIndex(where: { $0 == "?" || $0 == "#" }).map { target[..<$0] } ?? target
+        return endOfPath(target).map { target[..<$0] } ?? target
+    }
+
+    /// Where the query or fragment starts. Both marks are ASCII, so a byte scan finds them
+    /// without breaking up to 8 KiB of target into grapheme clusters.
+    private static func endOfPath(_ target: Substring) -> Substring.Index? {
+        target.utf8.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }
     }
 }

@@ -27,6 +27,8 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var accessRoute: String?
     private var accessIdentity: RequestIdentity?
     private var accessHead: HTTPRequestHead?
+    /// The routed request's path, so the access line need not find it again.
+    private var accessPath: Substring?
 
     init(gateway: GatewayContext) {
         self.gateway = gateway
@@ -81,6 +83,7 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
         requestStartedAt = NIODeadline.now().uptimeNanoseconds
         accessRoute = nil
         accessIdentity = nil
+        accessPath = nil
         accessHead = head
         let limits = gateway.limits
         if head.uri.utf8.count > limits.maxRequestLineBytes {
@@ -114,6 +117,7 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
         let head = request.head
         let identity = Self.identity(for: head, using: &random)
         accessIdentity = identity
+        accessPath = request.path
         guard gateway.admission.enter() else {
             gateway.metrics.recordRejected(status: 503)
             state = .dispatched(nil)
@@ -198,11 +202,12 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
             accessRoute = nil
             accessIdentity = nil
             accessHead = nil
+            accessPath = nil
         }
         guard let accessLog = gateway.accessLog, accessLog.isEnabled else { return }
         let identity = accessIdentity ?? Self.identity(for: head, using: &random)
         accessLog.write(AccessRecord(
-            route: accessRoute, method: head.method.rawValue, path: ClientRequest.path(of: head.uri), status: status,
+            route: accessRoute, method: head.method.rawValue, path: accessPath ?? ClientRequest.path(of: head.uri), status: status,
             partial: response?.partial ?? false,
             durationNanoseconds: Int64(NIODeadline.now().uptimeNanoseconds &- requestStartedAt),
             requestID: identity.requestID, trace: identity.trace, upstreams: response?.upstreams ?? [],
