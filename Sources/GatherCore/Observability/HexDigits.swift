@@ -45,12 +45,10 @@ public enum HexDigits {
         }
     }
 
-    /// A string of sixteen digits.
-    public static func string(_ value: UInt64) -> String {
-        String(unsafeUninitializedCapacity: 16) { buffer in
-            write(value, into: buffer, at: 0)
-            return 16
-        }
+    /// The digit for the low four bits of `nibble`.
+    @inline(__always)
+    public static func digit(_ nibble: UInt8) -> UInt8 {
+        table[Int(nibble & 0xF)]
     }
 
     /// Parses exactly `count` (≤ 16) lowercase hex digits; nil on any other byte. W3C Trace

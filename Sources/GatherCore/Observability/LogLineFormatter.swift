@@ -127,10 +127,9 @@ public enum LogLineFormatter {
         case UInt8(ascii: "\r"): writer.writeByte(UInt8(ascii: "r"))
         case UInt8(ascii: "\t"): writer.writeByte(UInt8(ascii: "t"))
         default:
-            let digits = Array("0123456789abcdef".utf8)
             writer.writeByte(UInt8(ascii: "x"))
-            writer.writeByte(digits[Int(byte >> 4)])
-            writer.writeByte(digits[Int(byte & 0xF)])
+            writer.writeByte(HexDigits.digit(byte >> 4))
+            writer.writeByte(HexDigits.digit(byte))
         }
     }
 
