@@ -59,10 +59,9 @@ final class GatewayMetrics: Sendable {
         for runtime in routes.runtimes.values {
             for upstream in runtime.upstreams { live.insert(ObjectIdentifier(upstream.health)) }
         }
-        // Under the lock: two scrapes at once must not add the same counts twice.
-        return health.withLock { export in
-            export.export(live: live)
-            return registry.emitToBuffer()
-        }
+        // Under the lock: two scrapes at once must not add the same counts twice. The text is
+        // written after it, so a route load (which takes the same lock) never waits for it.
+        health.withLock { $0.export(live: live) }
+        return registry.emitToBuffer()
     }
 }
