@@ -126,6 +126,10 @@ extension RouteFileParser {
                 reader.fail(entry.keyNode, "header '\(entry.key)' is managed by the gateway and cannot be set")
                 continue
             }
+            if RouteMethods.tracingHeaders.contains(lowered) {
+                reader.fail(entry.keyNode, "header '\(entry.key)' is set by the gateway on every attempt (tracing) and cannot be set")
+                continue
+            }
             guard seen.insert(lowered).inserted else {
                 reader.fail(entry.keyNode, "header '\(entry.key)' is set twice (header names ignore case)")
                 continue

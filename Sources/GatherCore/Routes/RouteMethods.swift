@@ -17,4 +17,8 @@ public enum RouteMethods {
         "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",
         "content-length",
     ]
+
+    /// Set by the gateway on every attempt (a fresh span per attempt, the request's id); a
+    /// route's own value would be sent beside them or break the trace.
+    static let tracingHeaders: Set<String> = ["traceparent", "tracestate", "x-request-id"]
 }

@@ -61,6 +61,8 @@ struct RouteValidationTests {
         ("        circuit: { failures: 5, cooldown: 0s }", "t.yaml:8:43: circuit.cooldown must be above 0"),
         ("        headers: { X-Key: \"${NOPE}\" }", "t.yaml:8:27: environment variable NOPE is not set (write ${NOPE:-default} to give a default)"),
         ("        headers: { Content-Length: \"1\" }", "t.yaml:8:20: header 'Content-Length' is managed by the gateway and cannot be set"),
+        ("        headers: { traceparent: \"x\" }", "t.yaml:8:20: header 'traceparent' is set by the gateway on every attempt (tracing) and cannot be set"),
+        ("        headers: { X-Request-Id: \"r\" }", "t.yaml:8:20: header 'X-Request-Id' is set by the gateway on every attempt (tracing) and cannot be set"),
         ("        headers: { A: x, a: y }", "t.yaml:8:26: header 'a' is set twice (header names ignore case)"),
         ("        headers: { X-Id: \"{path.uid}\" }", "t.yaml:8:26: headers.X-Id uses {path.uid} but match.path '/users/{id}' has no {uid}"),
         ("        group: g", "t.yaml:8:16: group is only used by merge mode object"),
