@@ -93,6 +93,7 @@ struct AdminTests {
             #expect(html.contains("<h2>search</h2>"))
             #expect(html.contains("<h2>slow</h2>"))
             #expect(html.contains("<tr><td>stuck</td>"))
+            #expect(html.contains(">refused</th>"), "hedges and retries the budgets refused have a column")
             #expect(html.contains(#"<div class="label">routes loaded</div><div class="value">2</div>"#))
             #expect(html.contains(#"<span class="badge ready">ready</span>"#))
             #expect(!html.contains("<script"), "no scripts, no external assets")

@@ -88,7 +88,9 @@ struct StatusPage: Sendable {
         html += " · deadline \(Self.wholeMilliseconds(route.deadlineMs)) ms</span></div>\n"
         html += "<table><tr><th>upstream</th><th>circuit</th><th>in flight</th><th>samples</th>"
         html += "<th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>hedge after ms</th>"
-        html += "<th>attempts</th><th>hedges</th><th>retries</th><th>failures</th><th>skips</th><th>replicas</th></tr>\n"
+        html += "<th>attempts</th><th>hedges</th><th>retries</th><th title=\"hedges and retries due but not sent: "
+        html += "budget spent, circuit not closed or max_in_flight\">refused</th><th>failures</th><th>skips</th>"
+        html += "<th>replicas</th></tr>\n"
         for upstream in route.upstreams {
             let limit = upstream.maxInFlight.map { " / \($0)" } ?? ""
             let circuit = HTMLText.escape(upstream.circuit)
@@ -98,6 +100,7 @@ struct StatusPage: Sendable {
             html += "<td>\(HTMLText.milliseconds(upstream.p50Ms))</td><td>\(HTMLText.milliseconds(upstream.p95Ms))</td>"
             html += "<td>\(HTMLText.milliseconds(upstream.p99Ms))</td><td>\(HTMLText.milliseconds(upstream.hedgeDelayMs))</td>"
             html += "<td>\(count(upstream.attempts))</td><td>\(count(upstream.hedges))</td><td>\(count(upstream.retries))</td>"
+            html += "<td>\(count(upstream.hedgesRefused + upstream.retriesRefused, alert: "warn"))</td>"
             html += "<td>\(count(upstream.failures, alert: "bad"))</td><td>\(count(upstream.skips, alert: "warn"))</td>"
             html += "<td>\(upstream.replicas)</td></tr>\n"
         }
