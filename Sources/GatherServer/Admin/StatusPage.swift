@@ -25,11 +25,11 @@ struct StatusPage: Sendable {
     .card .value small{font-size:14px;color:var(--muted);font-weight:400}
     .meter{height:5px;background:var(--line);border-radius:3px;margin-top:6px;overflow:hidden}
     .meter span{display:block;height:100%;background:var(--ok)}
-    section{margin-bottom:16px;overflow:hidden}
+    section{margin-bottom:16px;overflow-x:auto}
     .head{display:flex;align-items:baseline;gap:14px;padding:12px 16px 10px}
     .head code{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:var(--bg);padding:1px 6px;border-radius:4px}
     table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
-    th,td{padding:6px 12px;text-align:right;white-space:nowrap}
+    th,td{padding:6px 9px;text-align:right;white-space:nowrap}
     th:first-child,td:first-child{text-align:left;padding-left:16px}
     th{font-size:11px;font-weight:600;color:var(--muted);text-transform:uppercase;letter-spacing:.04em;background:#fafbfc;border-top:1px solid var(--line);border-bottom:1px solid var(--line)}
     tr+tr td{border-top:1px solid var(--line)}
