@@ -36,12 +36,8 @@ enum EasyHandleSetup {
                                        scratch: inout [UInt8], plainGet: Bool) -> String? {
         let request = transfer.request
         let handle = easy.handle
-        var failed: CURLcode? = nil
-        func check(_ code: CURLcode) {
-            if code != CURLE_OK, failed == nil {
-                failed = code
-            }
-        }
+        var errors = CurlOptionErrors()
+        func check(_ code: CURLcode) { errors.check(code) }
         let userdata = Unmanaged.passUnretained(transfer).toOpaque()
 
         check(gather_easy_setopt_str(handle, CURLOPT_PROTOCOLS_STR, "http,https"))
@@ -82,9 +78,7 @@ enum EasyHandleSetup {
             }
         }
 
-        if let failed {
-            return "libcurl refused an option: " + easy.errorText(for: failed)
-        }
+        if let problem = errors.problem(on: easy) { return problem }
         return configurePerRequest(easy, for: transfer, sendsBody: plan.sendsBody, scratch: &scratch, plainGet: plainGet)
     }
 
@@ -94,12 +88,8 @@ enum EasyHandleSetup {
                                             scratch: inout [UInt8], plainGet: Bool) -> String? {
         let request = transfer.request
         let handle = easy.handle
-        var failed: CURLcode? = nil
-        func check(_ code: CURLcode) {
-            if code != CURLE_OK, failed == nil {
-                failed = code
-            }
-        }
+        var errors = CurlOptionErrors()
+        func check(_ code: CURLcode) { errors.check(code) }
         let timeout = min(max(request.timeoutMilliseconds, 1), longestTimeoutMilliseconds)
         let userdata = Unmanaged.passUnretained(transfer).toOpaque()
         check(request.url.withCString { gather_easy_setopt_str(handle, CURLOPT_URL, $0) })
@@ -112,9 +102,7 @@ enum EasyHandleSetup {
             return problem
         }
         check(gather_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, transfer.headerList))
-        if let failed {
-            return "libcurl refused an option: " + easy.errorText(for: failed)
-        }
+        if let problem = errors.problem(on: easy) { return problem }
         transfer.isPlainGet = plainGet
         return nil
     }
