@@ -93,14 +93,7 @@ struct LatencyLearningTests {
         guard parsed.errors.isEmpty else {
             throw HarnessError(description: parsed.errors.map(\.description).joined(separator: "\n"))
         }
-        var configuration = GatewayConfiguration()
-        configuration.port = 0
-        configuration.adminHost = "127.0.0.1"
-        configuration.adminPort = 0
-        configuration.eventLoopThreads = 1
-        configuration.transferThreads = 1
-        let server = try await GatewayServer.start(routes: parsed.routes, configuration: configuration,
-                                                   logger: GatewayHarness.quietLogger)
+        let server = try await AdminTestbed.startGateway(routes: parsed.routes)
         return (server, TestClient(port: server.port), TestClient(port: server.adminPort ?? 0))
     }
 }

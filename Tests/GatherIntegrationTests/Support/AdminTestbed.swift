@@ -27,16 +27,9 @@ final class AdminTestbed {
             try await fixtures.shutdown()
             throw HarnessError(description: parsed.errors.map(\.description).joined(separator: "\n"))
         }
-        var configuration = GatewayConfiguration()
-        configuration.port = 0
-        configuration.adminHost = "127.0.0.1"
-        configuration.adminPort = 0
-        configuration.eventLoopThreads = 1
-        configuration.transferThreads = 1
         let server: GatewayServer
         do {
-            server = try await GatewayServer.start(routes: parsed.routes, configuration: configuration,
-                                                   logger: GatewayHarness.quietLogger)
+            server = try await startGateway(routes: parsed.routes)
         } catch {
             try? await fixtures.shutdown()
             throw error
@@ -54,5 +47,18 @@ final class AdminTestbed {
         if !bed.serverStopped { await server.shutdown(drain: .seconds(1)) }
         try? await fixtures.shutdown()
         if let failure { throw failure }
+    }
+
+    /// A quiet gateway on an ephemeral port with its admin listener on another; one event loop
+    /// and one transfer thread, as every integration test uses.
+    static func startGateway(routes: [Route]) async throws -> GatewayServer {
+        var configuration = GatewayConfiguration()
+        configuration.port = 0
+        configuration.adminHost = "127.0.0.1"
+        configuration.adminPort = 0
+        configuration.eventLoopThreads = 1
+        configuration.transferThreads = 1
+        return try await GatewayServer.start(routes: routes, configuration: configuration,
+                                             logger: GatewayHarness.quietLogger)
     }
 }
