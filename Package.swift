@@ -22,8 +22,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
-        // Pure logic: no sockets, no threads, no clocks of its own.
-        .target(name: "GatherCore", dependencies: ["Yams"], swiftSettings: v5),
+        // Pure logic: no sockets, no threads, no clocks of its own. NIOCore only for ByteBuffer,
+        // the value type answers are written into.
+        .target(name: "GatherCore", dependencies: [
+            "Yams", .product(name: "NIOCore", package: "swift-nio"),
+        ], swiftSettings: v5),
 
         // libcurl: the system library, typed C wrappers, and the transfer engine.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl",

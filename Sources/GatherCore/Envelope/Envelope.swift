@@ -4,38 +4,26 @@ public struct Envelope: Sendable {
     /// Route order.
     public var upstreams: [UpstreamReport]
     /// One entry per `summary:` spec; nil when the route has none (the key is then left out).
-    public var summary: [(name: String, value: JSONValue)]?
+    public var summary: [(name: String, value: SummaryValue)]?
     /// `vote` mode only.
     public var votes: (agree: Int, of: Int)?
+    /// The documents `payload` and `summary` point into.
+    public var contributions: [UpstreamContribution]
 
-    public init(payload: EnvelopePayload, upstreams: [UpstreamReport],
-                summary: [(name: String, value: JSONValue)]? = nil, votes: (agree: Int, of: Int)? = nil) {
+    public init(payload: EnvelopePayload, upstreams: [UpstreamReport], contributions: [UpstreamContribution] = [],
+                summary: [(name: String, value: SummaryValue)]? = nil, votes: (agree: Int, of: Int)? = nil) {
         self.payload = payload
         self.upstreams = upstreams
+        self.contributions = contributions
         self.summary = summary
         self.votes = votes
     }
 
-    public init(items: [JSONValue], upstreams: [UpstreamReport],
-                summary: [(name: String, value: JSONValue)]? = nil) {
-        self.init(payload: .items(items), upstreams: upstreams, summary: summary)
-    }
-
-    public init(data: JSONValue, upstreams: [UpstreamReport],
-                summary: [(name: String, value: JSONValue)]? = nil, votes: (agree: Int, of: Int)? = nil) {
-        self.init(payload: .data(data), upstreams: upstreams, summary: summary, votes: votes)
-    }
-
-    /// The list, for list modes; nil for `data` envelopes.
-    public var items: [JSONValue]? {
-        if case .items(let items) = payload { return items }
-        return nil
-    }
-
-    /// The value, for `object`/`vote` envelopes (`.some(.null)` when it is null); nil for lists.
-    public var data: JSONValue? {
-        if case .data(let value) = payload { return value }
-        return nil
+    /// The envelope of a merge's output.
+    public init(_ output: MergeOutput, mergesItems: Bool, upstreams: [UpstreamReport]) {
+        self.init(payload: mergesItems ? .items(output.items ?? .empty) : .data(output.data ?? .null),
+                  upstreams: upstreams, contributions: output.contributions, summary: output.summary,
+                  votes: output.votes)
     }
 
     /// True iff an upstream ended in a state that makes the answer partial (`cancelled` does not).

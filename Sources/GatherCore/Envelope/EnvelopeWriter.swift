@@ -8,15 +8,15 @@ public enum EnvelopeWriter {
     public static func write(_ envelope: Envelope, into writer: inout JSONWriter) {
         // A search answer is a few KB: one allocation up front instead of a dozen doublings
         // (each one past 1 KB also makes malloc consolidate its fast bins).
-        writer.bytes.reserveCapacity(writer.bytes.count + typicalSize)
+        writer.reserve(typicalSize)
         writer.writeByte(UInt8(ascii: "{"))
         switch envelope.payload {
         case .items(let items):
             writer.writeRaw("\"items\":")
-            writer.write(.array(items))
+            items.write(into: &writer)
         case .data(let value):
             writer.writeRaw("\"data\":")
-            writer.write(value)
+            value.write(into: &writer, contributions: envelope.contributions)
         }
         writer.writeRaw(",\"partial\":")
         writer.writeBool(envelope.partial)
@@ -32,7 +32,7 @@ public enum EnvelopeWriter {
             for (position, entry) in summary.enumerated() {
                 if position > 0 { writer.writeByte(UInt8(ascii: ",")) }
                 writer.writeKey(entry.name)
-                writer.write(entry.value)
+                entry.value.write(into: &writer, contributions: envelope.contributions)
             }
             writer.writeByte(UInt8(ascii: "}"))
         }

@@ -3,18 +3,24 @@ import Foundation
 /// An RFC 6901 JSON Pointer such as `/results/0/title`.
 public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     public let tokens: [String]
+    /// Compiled once at load: each token's UTF-8 (compared with object keys as bytes) and its
+    /// value as an RFC 6901 array index, when it is one.
+    public let utf8Tokens: [[UInt8]]
+    public let arrayIndices: [Int?]
 
     /// The whole document (`""`).
     public static let root = JSONPointer(tokens: [])
 
     public init(tokens: [String]) {
         self.tokens = tokens
+        self.utf8Tokens = tokens.map { Array($0.utf8) }
+        self.arrayIndices = tokens.map(Self.arrayIndex)
     }
 
     /// Parses `""` or `/a/b~1c`; nil when the text is not a pointer (no leading `/`, or a `~`
     /// not followed by `0` or `1`).
     public init?(_ text: String) {
-        if text.isEmpty { self.tokens = []; return }
+        if text.isEmpty { self.init(tokens: []); return }
         guard text.first == "/" else { return nil }
         var tokens: [String] = []
         for raw in text.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
@@ -33,7 +39,7 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
             }
             tokens.append(token)
         }
-        self.tokens = tokens
+        self.init(tokens: tokens)
     }
 
     public var description: String {

@@ -1,24 +1,92 @@
-/// Writes compact JSON into a byte buffer that callers reuse across answers (`reset()` keeps
-/// the capacity).
+import NIOCore
+
+/// Writes compact JSON straight into the NIO `ByteBuffer` an answer goes out in: no
+/// intermediate array or string. Values from upstream documents are copied as their bytes.
 ///
 /// Strings are escaped per RFC 8259: `"` and `\` with a backslash, `\b \f \n \r \t` in their short
 /// form, other control characters as `\u00XX`; everything else, non-ASCII included, is copied as
 /// UTF-8. Doubles use Swift's shortest round-trip text (`12.0`, `0.1`, `1e+20`); NaN and
 /// infinities, which JSON cannot hold, are written as `null`.
 public struct JSONWriter: Sendable {
-    public var bytes: [UInt8]
+    public var buffer: ByteBuffer
 
     public init() {
-        bytes = []
+        buffer = ByteBufferAllocator().buffer(capacity: 256)
     }
 
     public init(reservingCapacity capacity: Int) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+        buffer = ByteBufferAllocator().buffer(capacity: capacity)
     }
 
+    public init(buffer: ByteBuffer) {
+        self.buffer = buffer
+    }
+
+    /// What has been written, as an array; for tests and small non-answer uses.
+    public var bytes: [UInt8] { Array(buffer.readableBytesView) }
+
+    public var count: Int { buffer.readableBytes }
+
     public mutating func reset() {
-        bytes.removeAll(keepingCapacity: true)
+        buffer.clear()
+    }
+
+    public mutating func reserve(_ additional: Int) {
+        buffer.reserveCapacity(minimumWritableBytes: additional)
+    }
+
+    /// Copies the value at `position` of `document`: every number, string and literal in it
+    /// byte for byte as sent; whitespace between tokens (pretty-printed upstreams) is left out,
+    /// so answers stay compact and an event-stream `data:` line never breaks.
+    public mutating func write(_ document: JSONDocument, _ position: Int) {
+        let range = document.range(position)
+        let spaced = document.hasWhitespace(position)
+        document.bytes.withUnsafeBytes { all in
+            let value = UnsafeRawBufferPointer(rebasing: all[range])
+            if spaced {
+                writeCompacted(value)
+            } else {
+                buffer.writeBytes(value)
+            }
+        }
+    }
+
+    /// JSON text with the whitespace outside strings left out, copied in runs.
+    private mutating func writeCompacted(_ text: UnsafeRawBufferPointer) {
+        var runStart = 0
+        var position = 0
+        var inString = false
+        while position < text.count {
+            let byte = text[position]
+            if inString {
+                if byte == UInt8(ascii: "\\") {
+                    position += 2
+                    continue
+                }
+                if byte == UInt8(ascii: "\"") { inString = false }
+                position += 1
+                continue
+            }
+            switch byte {
+            case 0x20, 0x09, 0x0A, 0x0D:
+                if runStart < position { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: text[runStart..<position])) }
+                position += 1
+                runStart = position
+            case UInt8(ascii: "\""):
+                inString = true
+                position += 1
+            default:
+                position += 1
+            }
+        }
+        if runStart < position { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: text[runStart..<position])) }
+    }
+
+    /// Copies `document.bytes[range]` as they are.
+    public mutating func write(_ document: JSONDocument, bytesIn range: Range<Int>) {
+        document.bytes.withUnsafeBytes { all in
+            _ = buffer.writeBytes(UnsafeRawBufferPointer(rebasing: all[range]))
+        }
     }
 
     public mutating func write(_ value: JSONValue) {
@@ -34,27 +102,27 @@ public struct JSONWriter: Sendable {
         case .string(let text):
             writeString(text)
         case .array(let values):
-            bytes.append(UInt8(ascii: "["))
+            buffer.writeInteger(UInt8(ascii: "["))
             for (position, element) in values.enumerated() {
-                if position > 0 { bytes.append(UInt8(ascii: ",")) }
+                if position > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
                 write(element)
             }
-            bytes.append(UInt8(ascii: "]"))
+            buffer.writeInteger(UInt8(ascii: "]"))
         case .object(let object):
-            bytes.append(UInt8(ascii: "{"))
+            buffer.writeInteger(UInt8(ascii: "{"))
             for (position, member) in object.members.enumerated() {
-                if position > 0 { bytes.append(UInt8(ascii: ",")) }
+                if position > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
                 writeKey(member.key)
                 write(member.value)
             }
-            bytes.append(UInt8(ascii: "}"))
+            buffer.writeInteger(UInt8(ascii: "}"))
         }
     }
 
     /// Writes `"key":`.
     public mutating func writeKey(_ key: String) {
         writeString(key)
-        bytes.append(UInt8(ascii: ":"))
+        buffer.writeInteger(UInt8(ascii: ":"))
     }
 
     public mutating func writeString(_ string: String) {
@@ -64,7 +132,7 @@ public struct JSONWriter: Sendable {
 
     /// Writes UTF-8 text (assumed well-formed) as a quoted, escaped JSON string.
     public mutating func writeEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
-        bytes.append(UInt8(ascii: "\""))
+        buffer.writeInteger(UInt8(ascii: "\""))
         var runStart = 0
         var position = 0
         let raw = UnsafeRawBufferPointer(utf8)
@@ -80,44 +148,47 @@ public struct JSONWriter: Sendable {
             guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
             let escapedAt = position - 1
             if runStart < escapedAt {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<escapedAt]))
+                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: raw[runStart..<escapedAt]))
             }
             runStart = position
-            bytes.append(UInt8(ascii: "\\"))
+            buffer.writeInteger(UInt8(ascii: "\\"))
             switch byte {
-            case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\""))
-            case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\"))
-            case 0x08: bytes.append(UInt8(ascii: "b"))
-            case 0x0C: bytes.append(UInt8(ascii: "f"))
-            case 0x0A: bytes.append(UInt8(ascii: "n"))
-            case 0x0D: bytes.append(UInt8(ascii: "r"))
-            case 0x09: bytes.append(UInt8(ascii: "t"))
+            case UInt8(ascii: "\""): buffer.writeInteger(UInt8(ascii: "\""))
+            case UInt8(ascii: "\\"): buffer.writeInteger(UInt8(ascii: "\\"))
+            case 0x08: buffer.writeInteger(UInt8(ascii: "b"))
+            case 0x0C: buffer.writeInteger(UInt8(ascii: "f"))
+            case 0x0A: buffer.writeInteger(UInt8(ascii: "n"))
+            case 0x0D: buffer.writeInteger(UInt8(ascii: "r"))
+            case 0x09: buffer.writeInteger(UInt8(ascii: "t"))
             default:
-                bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                          Self.hexDigit(byte >> 4), Self.hexDigit(byte & 0x0F)])
+                buffer.writeInteger(UInt8(ascii: "u"))
+                buffer.writeInteger(UInt8(ascii: "0"))
+                buffer.writeInteger(UInt8(ascii: "0"))
+                buffer.writeInteger(Self.hexDigit(byte >> 4))
+                buffer.writeInteger(Self.hexDigit(byte & 0x0F))
             }
         }
         if runStart < utf8.count {
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: raw[runStart..<utf8.count]))
         }
-        bytes.append(UInt8(ascii: "\""))
+        buffer.writeInteger(UInt8(ascii: "\""))
     }
 
     public mutating func writeRaw(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        buffer.writeStaticString(text)
     }
 
     /// Appends bytes that already are JSON (or a part of it) unchanged.
     public mutating func writeRaw(_ raw: UnsafeRawBufferPointer) {
-        bytes.append(contentsOf: raw)
+        buffer.writeBytes(raw)
     }
 
     public mutating func writeRaw(_ raw: [UInt8]) {
-        bytes.append(contentsOf: raw)
+        buffer.writeBytes(raw)
     }
 
     public mutating func writeByte(_ byte: UInt8) {
-        bytes.append(byte)
+        buffer.writeInteger(byte)
     }
 
     public mutating func writeNull() {
@@ -129,7 +200,7 @@ public struct JSONWriter: Sendable {
     }
 
     public mutating func writeInt(_ number: Int64) {
-        if number < 0 { bytes.append(UInt8(ascii: "-")) }
+        if number < 0 { buffer.writeInteger(UInt8(ascii: "-")) }
         writeDigits(number.magnitude)
     }
 
@@ -139,7 +210,33 @@ public struct JSONWriter: Sendable {
 
     public mutating func writeDouble(_ number: Double) {
         guard number.isFinite else { writeRaw("null"); return }
-        bytes.append(contentsOf: number.description.utf8)
+        // `description` would build a String, a heap allocation once it passes 15 bytes (most
+        // fused scores do); the standard library hands its text to `_writeASCII` from a stack
+        // buffer instead.
+        var text = DoubleText()
+        number.write(to: &text)
+        withUnsafeBytes(of: &text.storage) { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: $0[0..<text.length])) }
+    }
+
+    /// Room for the longest shortest-round-trip Double text (24 bytes, as in
+    /// `-2.2250738585072014e-308`).
+    private struct DoubleText: TextOutputStream {
+        var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        var length = 0
+
+        mutating func write(_ string: String) {
+            for byte in string.utf8 { append(byte) }
+        }
+
+        mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
+            for byte in buffer { append(byte) }
+        }
+
+        private mutating func append(_ byte: UInt8) {
+            guard length < 32 else { return }
+            withUnsafeMutableBytes(of: &storage) { $0[length] = byte }
+            length += 1
+        }
     }
 
     /// Writes a non-negative quantity with exactly one decimal place (`12.4`, `250.0`), the way
@@ -149,13 +246,13 @@ public struct JSONWriter: Sendable {
         let bounded = number.isFinite ? min(max(number, 0), 1e15) : 0
         let tenths = UInt64((bounded * 10).rounded())
         writeDigits(tenths / 10)
-        bytes.append(UInt8(ascii: "."))
-        bytes.append(UInt8(ascii: "0") + UInt8(tenths % 10))
+        buffer.writeInteger(UInt8(ascii: "."))
+        buffer.writeInteger(UInt8(ascii: "0") + UInt8(tenths % 10))
     }
 
     private mutating func writeDigits(_ magnitude: UInt64) {
         if magnitude < 10 {
-            bytes.append(UInt8(ascii: "0") + UInt8(magnitude))
+            buffer.writeInteger(UInt8(ascii: "0") + UInt8(magnitude))
             return
         }
         var remaining = magnitude
@@ -167,7 +264,7 @@ public struct JSONWriter: Sendable {
                 buffer[position] = UInt8(ascii: "0") + UInt8(remaining % 10)
                 remaining /= 10
             }
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[position...]))
+            self.buffer.writeBytes(UnsafeRawBufferPointer(rebasing: buffer[position...]))
         }
     }
 

@@ -17,9 +17,10 @@ public struct ConcatMerge: MergeStage {
     }
 
     public func merge(_ contributions: [UpstreamContribution]) -> MergeOutput {
-        let merged = ListDeduplication.merge(MergeCandidate.inRouteOrder(contributions), dedupe: dedupe)
+        let merged = ListDeduplication.merge(MergeCandidate.inRouteOrder(contributions), dedupe: dedupe,
+                                               contributions: contributions)
         let items = ListFinishing.finish(merged, limit: limit, provenance: provenance, contributions: contributions)
         return MergeOutput(items: items, counts: contributions.map(\.items.count),
-                           summary: SummaryReduction.reduce(summary, over: contributions))
+                           summary: SummaryReduction.reduce(summary, over: contributions), contributions: contributions)
     }
 }

@@ -1,43 +1,88 @@
-/// The identity dedupe compares: a key value after normalisation. Integral doubles compare
-/// equal to the same integer so that `1` and `1.0` are one key.
-enum DedupeKey: Hashable {
-    case string(String)
-    case int(Int64)
-    case double(Double)
-    case bool(Bool)
-    /// Arrays and objects compare by their compact JSON text (member order matters).
-    case serialized([UInt8])
-
-    /// The key of `item` under `spec`; nil when the key is missing or null, because items
-    /// without a key must never be merged with each other.
-    init?(of item: JSONValue, spec: DedupeSpec) {
-        guard let value = spec.key.resolve(in: item) else { return nil }
-        if case .string(let text) = value {
-            self = .string(KeyNormalization.apply(spec.normalize, to: text))
-            return
-        }
-        self.init(value: value)
+/// The identity dedupe compares, written as tagged bytes into a merge's key arena: no String,
+/// no allocation per item.
+///
+/// - A string: its content (escapes resolved) after `normalize:`.
+/// - A number: by value, so `1`, `1.0` and `1e0` are one key; integers exactly, other values
+///   through Double; a number beyond Double's range by its text.
+/// - `true`, `false`: themselves. An array or object: its text without whitespace (member
+///   order and spelling count).
+/// - Missing or `null`: no key, because items without a key must never be merged with each
+///   other.
+enum DedupeKey {
+    private enum Tag: UInt8 {
+        case string = 0x73, integer = 0x69, double = 0x64, numberText = 0x6E, boolean = 0x62, container = 0x6A
     }
 
-    /// The identity of a whole item, for fusion when no dedupe key is configured.
-    init?(value: JSONValue) {
-        switch value {
+    /// Appends the key of `value` (under `normalize`) to `arena`; false, appending nothing,
+    /// when it has none.
+    static func write(_ document: JSONDocument, _ value: Int, normalize: DedupeSpec.Normalize,
+                      into arena: inout [UInt8]) -> Bool {
+        switch document.kind(value) {
         case .null:
-            return nil
-        case .bool(let flag):
-            self = .bool(flag)
-        case .int(let number):
-            self = .int(number)
-        case .double(let number):
-            if number == number.rounded(), abs(number) < 9.2e18 {
-                self = .int(Int64(number))
-            } else {
-                self = .double(number)
-            }
-        case .string(let text):
-            self = .string(text)
+            return false
+        case .trueValue, .falseValue:
+            arena.append(Tag.boolean.rawValue)
+            arena.append(document.kind(value) == .trueValue ? 1 : 0)
+        case .string:
+            arena.append(Tag.string.rawValue)
+            document.withStringContent(value) { KeyNormalization.apply(normalize, to: $0, into: &arena) }
+        case .number:
+            writeNumber(document, value, into: &arena)
         case .array, .object:
-            self = .serialized(value.serialized())
+            arena.append(Tag.container.rawValue)
+            document.withBytes(of: value) { appendCompact($0, into: &arena) }
+        }
+        return true
+    }
+
+    private static func writeNumber(_ document: JSONDocument, _ value: Int, into arena: inout [UInt8]) {
+        switch document.number(value) {
+        case .int(let exact)?:
+            appendInteger(exact, into: &arena)
+        case .double(let approximate)?:
+            if approximate == approximate.rounded(), abs(approximate) < 9.2e18 {
+                appendInteger(Int64(approximate), into: &arena)
+            } else {
+                arena.append(Tag.double.rawValue)
+                appendWord(approximate.bitPattern, into: &arena)
+            }
+        case nil:
+            arena.append(Tag.numberText.rawValue)
+            document.withBytes(of: value) { arena.append(contentsOf: $0) }
+        }
+    }
+
+    private static func appendInteger(_ value: Int64, into arena: inout [UInt8]) {
+        arena.append(Tag.integer.rawValue)
+        appendWord(UInt64(bitPattern: value), into: &arena)
+    }
+
+    private static func appendWord(_ word: UInt64, into arena: inout [UInt8]) {
+        withUnsafeBytes(of: word.littleEndian) { arena.append(contentsOf: $0) }
+    }
+
+    /// JSON text with the whitespace outside strings left out.
+    private static func appendCompact(_ text: UnsafeRawBufferPointer, into arena: inout [UInt8]) {
+        var inString = false
+        var escaped = false
+        for byte in text {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                arena.append(byte)
+                continue
+            }
+            switch byte {
+            case 0x20, 0x09, 0x0A, 0x0D: continue
+            case UInt8(ascii: "\""): inString = true
+            default: break
+            }
+            arena.append(byte)
         }
     }
 }

@@ -1,52 +1,80 @@
-/// The recursive merge behind `object` mode.
+/// The recursive merge behind `object` mode, over values that stay in their upstreams' bytes.
 ///
 /// - Two objects merge member by member: the result keeps the earlier object's key order and
 ///   adds the later one's new keys in its order.
 /// - Two arrays are concatenated when `appendArrays` is set; otherwise, and for every other
 ///   pair (scalars, `null`, or values of different types), the later value replaces the
 ///   earlier one — later upstreams win.
-/// - Inside one object a repeated key counts once, by its first occurrence: that is the member
-///   `JSONObject`'s subscript and JSON Pointer see, and keeping a stale twin would let
-///   last-wins readers see a value the merge meant to replace.
-/// Keys compare as Swift strings, like `JSONObject`'s subscript.
-enum DeepMerge {
-    static func merge(_ base: JSONValue, _ incoming: JSONValue, appendArrays: Bool) -> JSONValue {
-        switch (base, incoming) {
-        case (.object(let left), .object(let right)):
-            return .object(merge(left, right, appendArrays: appendArrays))
-        case (.array(let left), .array(let right)) where appendArrays:
-            return .array(left + right)
+/// - An object that is merged into keeps one member per key: of a key repeated inside one
+///   object the first occurrence counts (the member JSON Pointer sees). A value nothing merges
+///   into is passed through as its upstream sent it, repeated keys and all.
+/// Keys compare by their content (escapes resolved).
+struct DeepMerge {
+    let contributions: [UpstreamContribution]
+    let appendArrays: Bool
+
+    func merge(_ base: MergedValue, _ contribution: Int, _ incoming: Int) -> MergedValue {
+        let document = contributions[contribution].body
+        switch (kind(of: base), document.kind(incoming)) {
+        case (.object?, .object):
+            var node = objectNode(base)
+            mergeMembers(into: &node, contribution, incoming)
+            return .object(node)
+        case (.array?, .array) where appendArrays:
+            var arrays: [(contribution: Int, position: Int)]
+            switch base {
+            case .concatenated(let existing): arrays = existing
+            case .upstream(let baseContribution, let position): arrays = [(baseContribution, position)]
+            default: arrays = []
+            }
+            arrays.append((contribution, incoming))
+            return .concatenated(arrays)
         default:
-            return placed(incoming, appendArrays: appendArrays)
+            return .upstream(contribution: contribution, position: incoming)
         }
     }
 
-    static func merge(_ base: JSONObject, _ incoming: JSONObject, appendArrays: Bool) -> JSONObject {
-        var members = base.members
-        // A dictionary keeps wide objects linear; `base` is already free of repeated keys.
-        var positionByKey: [String: Int] = [:]
-        positionByKey.reserveCapacity(members.count + incoming.count)
-        for (position, member) in members.enumerated() where positionByKey[member.key] == nil {
-            positionByKey[member.key] = position
-        }
-        var seenInIncoming = Set<String>()
-        for member in incoming.members {
-            guard seenInIncoming.insert(member.key).inserted else { continue }
-            if let position = positionByKey[member.key] {
-                members[position].value = merge(members[position].value, member.value, appendArrays: appendArrays)
+    /// Merges the members of object `incoming` into `node`; a key repeated in `incoming`
+    /// counts once, by its first occurrence.
+    func mergeMembers(into node: inout MergedValue.ObjectNode, _ contribution: Int, _ incoming: Int) {
+        let document = contributions[contribution].body
+        var seen = Set<[UInt8]>()
+        var key = incoming + 1
+        while key < document.next(incoming) {
+            let value = key + 1
+            let name = document.withStringContent(key) { Array($0) }
+            defer { key = document.next(value) }
+            guard seen.insert(name).inserted else { continue }
+            if let position = node.positionByKey[name] {
+                node.members[position].value = merge(node.members[position].value, contribution, value)
             } else {
-                positionByKey[member.key] = members.count
-                members.append((member.key, placed(member.value, appendArrays: appendArrays)))
+                node.positionByKey[name] = node.members.count
+                node.members.append((.upstream(contribution: contribution, position: key),
+                                     .upstream(contribution: contribution, position: value)))
             }
         }
-        return JSONObject(members)
     }
 
-    /// A value entering the result as it is, with repeated keys dropped from its objects so that
-    /// later merges into it find one member per key. Arrays are left untouched: nothing merges
-    /// into their elements.
-    static func placed(_ value: JSONValue, appendArrays: Bool) -> JSONValue {
-        guard case .object(let object) = value else { return value }
-        return .object(merge(JSONObject(), object, appendArrays: appendArrays))
+    /// `value` (an object) as a node that can take more members.
+    func objectNode(_ value: MergedValue) -> MergedValue.ObjectNode {
+        switch value {
+        case .object(let node):
+            return node
+        case .upstream(let contribution, let position):
+            var node = MergedValue.ObjectNode()
+            mergeMembers(into: &node, contribution, position)
+            return node
+        default:
+            return MergedValue.ObjectNode()
+        }
+    }
+
+    private func kind(of value: MergedValue) -> JSONKind? {
+        switch value {
+        case .null: return .null
+        case .upstream(let contribution, let position): return contributions[contribution].body.kind(position)
+        case .object: return .object
+        case .concatenated: return .array
+        }
     }
 }

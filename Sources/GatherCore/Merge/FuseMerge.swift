@@ -32,81 +32,106 @@ public struct FuseMerge: MergeStage {
     }
 
     public func merge(_ contributions: [UpstreamContribution]) -> MergeOutput {
+        let total = contributions.reduce(0) { $0 + $1.items.count }
         var entries: [MergedItem] = []
         var sums: [Double] = []
         var bests: [Double] = []
         var listCounts: [Int] = []
-        var index = DedupeIndex(capacity: contributions.reduce(0) { $0 + $1.items.count })
+        entries.reserveCapacity(total)
+        sums.reserveCapacity(total)
+        bests.reserveCapacity(total)
+        listCounts.reserveCapacity(total)
+        var index = DedupeIndex(capacity: total)
+        // Per upstream: the positions of `entries` its own list touched, to drop its own
+        // duplicates (the first stays) without a set per list.
+        var touchedBy: [Int] = Array(repeating: -1, count: total)
+        var scores: [Double] = []
 
         for (upstream, contribution) in contributions.enumerated() {
-            let list = ownList(contribution.items)
-            let scores = listScores(list.map(\.item), weight: contribution.weight)
-            for (entry, score) in zip(list, scores) {
+            let document = contribution.itemsDocument
+            listScores(contribution, into: &scores)
+            var rank = 0
+            for item in contribution.items {
+                let identity = dedupe.map { document.resolve($0.key, from: item) } ?? item
+                let found = identity.map {
+                    index.earlierPosition(of: document, $0, normalize: dedupe?.normalize ?? .none, recordingIfNew: entries.count)
+                } ?? (hasKey: false, earlier: nil)
                 let position: Int
-                if let key = entry.key, let existing = index.earlierPosition(of: key, recordingIfNew: entries.count) {
-                    position = existing
+                if let earlier = found.earlier {
+                    if touchedBy[earlier] == upstream { continue }  // its own duplicate: the first stays
+                    position = earlier
                     entries[position].addSource(upstream)
                 } else {
                     position = entries.count
-                    entries.append(MergedItem(item: entry.item, source: upstream))
+                    entries.append(MergedItem(MergeCandidate(contribution: upstream, item: item)))
                     sums.append(0)
                     bests.append(-.infinity)
                     listCounts.append(0)
                 }
+                touchedBy[position] = upstream
+                let score = fusion.method == .rrf ? contribution.weight / (fusion.k + Double(rank + 1)) : scores[rank]
+                rank += 1
                 sums[position] += score
                 bests[position] = Swift.max(bests[position], score)
                 listCounts[position] += 1
             }
         }
 
-        let fused = entries.indices.map { position -> Double in
+        var fused: [Double] = []
+        fused.reserveCapacity(entries.count)
+        for position in entries.indices {
+            let value: Double
             switch fusion.method {
-            case .rrf, .combsum: return sums[position]
-            case .combmnz: return sums[position] * Double(listCounts[position])
-            case .max: return bests[position]
+            case .rrf, .combsum: value = sums[position]
+            case .combmnz: value = sums[position] * Double(listCounts[position])
+            case .max: value = bests[position]
+            }
+            // NaN (only from absurd weights) sorts last instead of breaking the ordering.
+            fused.append(value)
+            entries[position].score = value
+        }
+        let order = entries.indices.sorted { left, right in
+            let a = fused[left].isNaN ? -Double.infinity : fused[left]
+            let b = fused[right].isNaN ? -Double.infinity : fused[right]
+            return a != b ? a > b : left < right
+        }
+        let kept = limit.map { Swift.min(Swift.max(0, $0), order.count) } ?? order.count
+        var ranked: [MergedItem] = []
+        ranked.reserveCapacity(kept)
+        for position in order.prefix(kept) { ranked.append(entries[position]) }
+        let items = ListFinishing.finish(ranked, limit: nil, provenance: provenance, contributions: contributions)
+        return MergeOutput(items: items, counts: contributions.map(\.items.count),
+                           summary: SummaryReduction.reduce(summary, over: contributions), contributions: contributions)
+    }
+
+    /// combsum, combmnz, max: the weighted, min–max normalised score each rank of one upstream's
+    /// list (its own duplicates dropped) adds to its item. rrf needs none.
+    private func listScores(_ contribution: UpstreamContribution, into scores: inout [Double]) {
+        scores.removeAll(keepingCapacity: true)
+        guard fusion.method != .rrf else { return }
+        let document = contribution.itemsDocument
+        var index = DedupeIndex(capacity: contribution.items.count)
+        var low = Double.infinity
+        var high = -Double.infinity
+        var raw: [Double?] = []
+        raw.reserveCapacity(contribution.items.count)
+        for (position, item) in contribution.items.enumerated() {
+            let identity = dedupe.map { document.resolve($0.key, from: item) } ?? item
+            if let identity,
+               index.earlierPosition(of: document, identity, normalize: dedupe?.normalize ?? .none,
+                                     recordingIfNew: position).earlier != nil {
+                continue
+            }
+            let value = fusion.score.flatMap { document.resolve($0, from: item) }.flatMap { document.number($0) }?.doubleValue
+            raw.append(value)
+            if let value {
+                low = Swift.min(low, value)
+                high = Swift.max(high, value)
             }
         }
-        // NaN (only from absurd weights) sorts last instead of breaking the ordering.
-        let sortable = fused.map { $0.isNaN ? -Double.infinity : $0 }
-        let order = entries.indices.sorted { left, right in
-            sortable[left] != sortable[right] ? sortable[left] > sortable[right] : left < right
-        }
-        let ranked = order.map { position -> MergedItem in
-            var entry = entries[position]
-            entry.score = fused[position]
-            return entry
-        }
-        let items = ListFinishing.finish(ranked, limit: limit, provenance: provenance, contributions: contributions)
-        return MergeOutput(items: items, counts: contributions.map(\.items.count),
-                           summary: SummaryReduction.reduce(summary, over: contributions))
-    }
-
-    /// One upstream's items with its own duplicates dropped, each with its identity.
-    private func ownList(_ items: [JSONValue]) -> [(item: JSONValue, key: DedupeKey?)] {
-        var seen = Set<DedupeKey>()
-        var list: [(item: JSONValue, key: DedupeKey?)] = []
-        list.reserveCapacity(items.count)
-        for item in items {
-            let key = dedupe.map { DedupeKey(of: item, spec: $0) } ?? DedupeKey(value: item)
-            if let key, !seen.insert(key).inserted { continue }
-            list.append((item, key))
-        }
-        return list
-    }
-
-    /// The weighted score each position of one upstream's list adds to its item.
-    private func listScores(_ items: [JSONValue], weight: Double) -> [Double] {
-        if fusion.method == .rrf {
-            return items.indices.map { weight / (fusion.k + Double($0 + 1)) }
-        }
-        let raw = items.map { item in fusion.score.flatMap { $0.resolve(in: item)?.numberValue } }
-        let present = raw.compactMap { $0 }
-        guard let low = present.min(), let high = present.max() else {
-            return raw.map { _ in 0 }
-        }
-        return raw.map { value in
-            guard let value else { return 0 }
-            return weight * (high == low ? 1.0 : (value - low) / (high - low))
+        for value in raw {
+            guard let value, low <= high else { scores.append(0); continue }
+            scores.append(contribution.weight * (high == low ? 1.0 : (value - low) / (high - low)))
         }
     }
 }

@@ -1,37 +1,55 @@
 /// Finds the list an upstream contributes, deciding `bad_body` before anything is merged.
 public enum ItemExtraction {
-    /// The items at `pointer` in `body` (the body itself when `pointer` is nil), each rebuilt
-    /// from `map` when it is not empty: a new object holding the mapped fields in map order,
-    /// leaving out a field whose pointer is missing in that item.
-    public static func items(from body: JSONValue, at pointer: JSONPointer?,
-                             map: [FieldMapping]) -> Result<[JSONValue], ItemExtractionError> {
-        let list: [JSONValue]
+    /// The items at `pointer` in `body` (the body itself when `pointer` is nil). With `map`, each
+    /// item is rebuilt as a new object holding the mapped fields in map order (a field whose
+    /// pointer is missing in that item is left out), written by copying the values' bytes into
+    /// one new document for the whole list.
+    public static func answer(from body: JSONDocument, at pointer: JSONPointer?,
+                              map: [FieldMapping]) -> Result<UpstreamAnswer, ItemExtractionError> {
+        let list: Int
         if let pointer, !pointer.tokens.isEmpty {
-            guard let found = pointer.resolve(in: body) else {
+            guard let found = body.resolve(pointer) else {
                 return .failure(ItemExtractionError(message: "pointer \(pointer) is missing"))
             }
-            guard let values = found.arrayValue else {
+            guard body.kind(found) == .array else {
                 return .failure(ItemExtractionError(message: "\(pointer) is not an array"))
             }
-            list = values
+            list = found
         } else {
-            guard let values = body.arrayValue else {
+            guard body.kind(JSONDocument.root) == .array else {
                 return .failure(ItemExtractionError(message: "body is not an array"))
             }
-            list = values
+            list = JSONDocument.root
         }
-        guard !map.isEmpty else { return .success(list) }
-        return .success(list.map { mapped($0, by: map) })
+        guard !map.isEmpty else {
+            return .success(UpstreamAnswer(body: body, items: body.elements(of: list)))
+        }
+        return .success(mapped(body, list: list, by: map))
     }
 
-    private static func mapped(_ item: JSONValue, by map: [FieldMapping]) -> JSONValue {
-        var members: [(key: String, value: JSONValue)] = []
-        members.reserveCapacity(map.count)
-        for mapping in map {
-            if let value = mapping.pointer.resolve(in: item) {
-                members.append((mapping.field, value))
+    private static func mapped(_ body: JSONDocument, list: Int, by map: [FieldMapping]) -> UpstreamAnswer {
+        var writer = JSONWriter(reservingCapacity: body.range(list).count + 64)
+        writer.writeByte(UInt8(ascii: "["))
+        var item = list + 1
+        var first = true
+        while item < body.next(list) {
+            if !first { writer.writeByte(UInt8(ascii: ",")) }
+            first = false
+            writer.writeByte(UInt8(ascii: "{"))
+            var firstField = true
+            for mapping in map {
+                guard let value = body.resolve(mapping.pointer, from: item) else { continue }
+                if !firstField { writer.writeByte(UInt8(ascii: ",")) }
+                firstField = false
+                writer.writeKey(mapping.field)
+                writer.write(body, value)
             }
+            writer.writeByte(UInt8(ascii: "}"))
+            item = body.next(item)
         }
-        return .object(JSONObject(members))
+        writer.writeByte(UInt8(ascii: "]"))
+        // Built from values already validated, so indexing it cannot fail.
+        let document = (try? JSONDocument(indexing: writer.bytes)) ?? body
+        return UpstreamAnswer(body: body, itemsDocument: document, items: document.elements(of: JSONDocument.root))
     }
 }

@@ -1,22 +1,26 @@
 /// Keeps the first item for each dedupe key, in the order the candidates arrive (route order
 /// for concat, sorted order for sort), and collects every upstream that had the key.
 enum ListDeduplication {
-    static func merge(_ candidates: [MergeCandidate], dedupe: DedupeSpec?) -> [MergedItem] {
-        guard let dedupe else {
-            return candidates.map { MergedItem(item: $0.item, source: $0.upstream) }
-        }
+    static func merge(_ candidates: [MergeCandidate], dedupe: DedupeSpec?,
+                      contributions: [UpstreamContribution]) -> [MergedItem] {
         var kept: [MergedItem] = []
         kept.reserveCapacity(candidates.count)
+        guard let dedupe else {
+            for candidate in candidates { kept.append(MergedItem(candidate)) }
+            return kept
+        }
         var index = DedupeIndex(capacity: candidates.count)
         for candidate in candidates {
-            guard let key = DedupeKey(of: candidate.item, spec: dedupe) else {
-                kept.append(MergedItem(item: candidate.item, source: candidate.upstream))
+            let document = contributions[candidate.contribution].itemsDocument
+            guard let key = document.resolve(dedupe.key, from: candidate.item) else {
+                kept.append(MergedItem(candidate))
                 continue
             }
-            if let position = index.earlierPosition(of: key, recordingIfNew: kept.count) {
-                kept[position].addSource(candidate.upstream)
+            let found = index.earlierPosition(of: document, key, normalize: dedupe.normalize, recordingIfNew: kept.count)
+            if let position = found.earlier {
+                kept[position].addSource(candidate.contribution)
             } else {
-                kept.append(MergedItem(item: candidate.item, source: candidate.upstream))
+                kept.append(MergedItem(candidate))
             }
         }
         return kept

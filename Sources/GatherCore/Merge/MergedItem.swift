@@ -1,22 +1,22 @@
-/// An item that survived dedupe, with every upstream (route index, ascending, no repeats) that
-/// sent an item with the same key.
-struct MergedItem {
-    var item: JSONValue
-    var sources: [Int]
+/// An item that survived dedupe: where its bytes are (the contribution that sent it first, and
+/// its position there), every upstream that sent an item with the same key, and its fused
+/// score.
+struct MergedItem: Sendable {
+    /// Index into the merge's contributions.
+    var contribution: Int
+    /// Position in that contribution's `itemsDocument`.
+    var item: Int
+    var sources: SourceSet
     var score: Double?
 
-    init(item: JSONValue, source: Int, score: Double? = nil) {
-        self.item = item
-        self.sources = [source]
+    init(_ candidate: MergeCandidate, score: Double? = nil) {
+        self.contribution = candidate.contribution
+        self.item = candidate.item
+        self.sources = SourceSet(candidate.contribution)
         self.score = score
     }
 
-    /// Records another upstream holding this item, keeping route order; the lists are a few
-    /// upstreams long, so a linear insert beats a set.
-    mutating func addSource(_ upstream: Int) {
-        var position = sources.count
-        while position > 0 && sources[position - 1] > upstream { position -= 1 }
-        if position > 0 && sources[position - 1] == upstream { return }
-        sources.insert(upstream, at: position)
+    mutating func addSource(_ contribution: Int) {
+        sources.insert(contribution)
     }
 }

@@ -6,6 +6,7 @@
 /// value, whatever its type, goes under the key NAME instead (so an upstream answering a list
 /// can still be placed); upstreams sharing a group merge under that key the same way.
 /// `data` is `null` when nothing contributed; `counts` is 1 per contributing upstream, else 0.
+/// A value only one upstream sent is written as that upstream's bytes.
 public struct ObjectMerge: MergeStage {
     public var items: JSONPointer?
     public var append: Bool
@@ -22,29 +23,40 @@ public struct ObjectMerge: MergeStage {
     }
 
     public func merge(_ contributions: [UpstreamContribution]) -> MergeOutput {
-        var merged: ObjectAccumulator?
+        let deep = DeepMerge(contributions: contributions, appendArrays: append)
         var counts: [Int] = []
         counts.reserveCapacity(contributions.count)
-        for contribution in contributions {
-            guard let object = value(of: contribution) else {
+        var taking: [(contribution: Int, value: Int)] = []
+        for (index, contribution) in contributions.enumerated() {
+            guard let value = contribution.wholeValue(stagePointer: items),
+                  contribution.group != nil || contribution.body.kind(value) == .object else {
                 counts.append(0)
                 continue
             }
-            if merged == nil { merged = ObjectAccumulator(appendArrays: append) }
-            merged!.merge(object)
             counts.append(1)
+            taking.append((index, value))
         }
-        return MergeOutput(data: merged.map { .object($0.object) } ?? .null, counts: counts,
-                           summary: SummaryReduction.reduce(summary, over: contributions))
-    }
-
-    /// What `contribution` merges at the top level, or nil when it contributes nothing.
-    private func value(of contribution: UpstreamContribution) -> JSONObject? {
-        let found = contribution.value ?? (items.map { $0.resolve(in: contribution.body) } ?? contribution.body)
-        guard let found else { return nil }
-        if let group = contribution.group {
-            return JSONObject([(key: group, value: found)])
+        let summary = SummaryReduction.reduce(summary, over: contributions)
+        guard !taking.isEmpty else { return MergeOutput(data: .null, counts: counts, summary: summary, contributions: contributions) }
+        if taking.count == 1, contributions[taking[0].contribution].group == nil {
+            // Nothing to merge with: the object goes out as sent.
+            return MergeOutput(data: .upstream(contribution: taking[0].contribution, position: taking[0].value),
+                               counts: counts, summary: summary, contributions: contributions)
         }
-        return found.objectValue
+        var node = MergedValue.ObjectNode()
+        for (index, value) in taking {
+            guard let group = contributions[index].group else {
+                deep.mergeMembers(into: &node, index, value)
+                continue
+            }
+            let name = Array(group.utf8)
+            if let position = node.positionByKey[name] {
+                node.members[position].value = deep.merge(node.members[position].value, index, value)
+            } else {
+                node.positionByKey[name] = node.members.count
+                node.members.append((.name(group), .upstream(contribution: index, position: value)))
+            }
+        }
+        return MergeOutput(data: .object(node), counts: counts, summary: summary, contributions: contributions)
     }
 }

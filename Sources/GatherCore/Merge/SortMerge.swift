@@ -25,17 +25,23 @@ public struct SortMerge: MergeStage {
     public func merge(_ contributions: [UpstreamContribution]) -> MergeOutput {
         var candidates = MergeCandidate.inRouteOrder(contributions)
         if let sort {
-            let keys = candidates.map { SortKey(sort.by.resolve(in: $0.item)) }
+            var arena: [UInt8] = []
+            let keys = candidates.map { candidate -> SortKey in
+                let document = contributions[candidate.contribution].itemsDocument
+                return SortKey(document, document.resolve(sort.by, from: candidate.item),
+                               contribution: candidate.contribution, arena: &arena)
+            }
+            let texts = SortTexts(contributions: contributions, arena: arena)
             // Sorting positions with the position as the last tie-break makes the sort stable.
             let order = candidates.indices.sorted { left, right in
-                let comparison = SortKey.compare(keys[left], keys[right], order: sort.order)
+                let comparison = SortKey.compare(keys[left], keys[right], order: sort.order, texts: texts)
                 return comparison != 0 ? comparison < 0 : left < right
             }
             candidates = order.map { candidates[$0] }
         }
-        let merged = ListDeduplication.merge(candidates, dedupe: dedupe)
+        let merged = ListDeduplication.merge(candidates, dedupe: dedupe, contributions: contributions)
         let items = ListFinishing.finish(merged, limit: limit, provenance: provenance, contributions: contributions)
         return MergeOutput(items: items, counts: contributions.map(\.items.count),
-                           summary: SummaryReduction.reduce(summary, over: contributions))
+                           summary: SummaryReduction.reduce(summary, over: contributions), contributions: contributions)
     }
 }

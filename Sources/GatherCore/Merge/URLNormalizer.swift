@@ -10,13 +10,27 @@ public enum URLNormalizer {
         return text.withUTF8 { normalize(utf8: $0) }
     }
 
-    /// Works on the string's own UTF-8 storage and writes straight into the result's storage
-    /// with plain index loops: dedupe runs this for every item of every answer. The result is
-    /// never longer than the text before `#` (every step copies or drops input bytes).
+    /// Appends the normalised form of UTF-8 `input` to `output`: dedupe runs this for every
+    /// item of every answer, straight from the upstream's bytes into the merge's key arena.
+    public static func normalize(_ input: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: input.count))
+        let written = output.withUnsafeMutableBufferPointer { buffer in
+            normalize(utf8: input, into: UnsafeMutableBufferPointer(rebasing: buffer[start...]))
+        }
+        output.removeLast(input.count - written)
+    }
+
     private static func normalize(utf8 input: UnsafeBufferPointer<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: input.count) { normalize(utf8: input, into: $0) }
+    }
+
+    /// Plain index loops writing into `output` (at least `input.count` bytes): the result is
+    /// never longer than the text before `#` (every step copies or drops input bytes).
+    private static func normalize(utf8 input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>) -> Int {
         let end = firstIndex(of: UInt8(ascii: "#"), in: input, 0..<input.count) ?? input.count
-        guard end > 0 else { return "" }
-        return String(unsafeUninitializedCapacity: end) { output in
+        guard end > 0 else { return 0 }
+        do {
             var written = 0
             func copy(_ range: Range<Int>, lowercasing: Bool = false) {
                 guard !range.isEmpty, let from = input.baseAddress, let to = output.baseAddress else { return }

@@ -1,24 +1,27 @@
 /// What one `ok` upstream brings to the merge; the merge receives these in route order.
 public struct UpstreamContribution: Sendable {
     public var name: String
-    /// The extracted (and mapped) items; empty for modes that merge whole bodies.
-    public var items: [JSONValue]
-    /// The whole parsed body, for `summary` pointers and whole-body modes.
-    public var body: JSONValue
+    public var answer: UpstreamAnswer
     public var weight: Double
     /// `object` mode: the key this upstream's value goes under.
     public var group: String?
-    /// Whole-value modes (`object`, `vote`): the value already taken at the upstream's own
-    /// `items` pointer. When set it is used as is, instead of resolving the stage's pointer.
-    public var value: JSONValue?
 
-    public init(name: String, items: [JSONValue], body: JSONValue, weight: Double = 1.0, group: String? = nil,
-                value: JSONValue? = nil) {
+    public init(name: String, answer: UpstreamAnswer, weight: Double = 1.0, group: String? = nil) {
         self.name = name
-        self.items = items
-        self.body = body
+        self.answer = answer
         self.weight = weight
         self.group = group
-        self.value = value
+    }
+
+    public var body: JSONDocument { answer.body }
+    public var itemsDocument: JSONDocument { answer.itemsDocument }
+    public var items: [Int] { answer.items }
+
+    /// The value a whole-value mode takes from this upstream: its own pointer's value, else the
+    /// stage's pointer into the body (the whole body when that is unset); nil when missing.
+    func wholeValue(stagePointer: JSONPointer?) -> Int? {
+        if let value = answer.value { return value }
+        guard let stagePointer else { return JSONDocument.root }
+        return answer.body.resolve(stagePointer)
     }
 }

@@ -25,36 +25,36 @@ public struct VoteMerge: MergeStage {
     }
 
     public func merge(_ contributions: [UpstreamContribution]) -> MergeOutput {
-        var values: [JSONValue] = []
+        var firsts: [(contribution: Int, position: Int)] = []
         var votes: [Int] = []
         var indexByCanonical: [[UInt8]: Int] = [:]
         var counts: [Int] = []
         counts.reserveCapacity(contributions.count)
-        for contribution in contributions {
-            let found = contribution.value ?? (items.map { $0.resolve(in: contribution.body) } ?? contribution.body)
-            guard let found else {
+        for (index, contribution) in contributions.enumerated() {
+            guard let found = contribution.wholeValue(stagePointer: items) else {
                 counts.append(0)
                 continue
             }
             counts.append(1)
-            let canonical = CanonicalJSON.bytes(found)
-            if let index = indexByCanonical[canonical] {
-                votes[index] += 1
+            let canonical = CanonicalJSON.bytes(contribution.body, found)
+            if let group = indexByCanonical[canonical] {
+                votes[group] += 1
             } else {
-                indexByCanonical[canonical] = values.count
-                values.append(found)
+                indexByCanonical[canonical] = firsts.count
+                firsts.append((index, found))
                 votes.append(1)
             }
         }
-        // The first index with the highest count: ties go to the earliest value in route order.
+        // The first group with the highest count: ties go to the earliest value in route order.
         var leader: Int?
-        for index in votes.indices where leader.map({ votes[index] > votes[$0] }) ?? true {
-            leader = index
+        for group in votes.indices where leader.map({ votes[group] > votes[$0] }) ?? true {
+            leader = group
         }
         let agree = leader.map { votes[$0] } ?? 0
-        let data = leader.flatMap { agree >= max(1, needed) ? values[$0] : nil } ?? .null
+        let data: MergedValue = leader.flatMap { agree >= max(1, needed) ? firsts[$0] : nil }
+            .map { .upstream(contribution: $0.contribution, position: $0.position) } ?? .null
         return MergeOutput(data: data, counts: counts,
                            summary: SummaryReduction.reduce(summary, over: contributions),
-                           votes: (agree: agree, of: max(upstreamCount, contributions.count)))
+                           votes: (agree: agree, of: max(upstreamCount, contributions.count)), contributions: contributions)
     }
 }

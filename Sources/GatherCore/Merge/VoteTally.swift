@@ -4,8 +4,8 @@
 /// Values are grouped by `CanonicalJSON`. The decision is settled by the first group to reach
 /// `needed`, and from then on stays with that group (a later group reaching `needed` too,
 /// possible only when `needed` is at most half, does not take over); its `agree` keeps
-/// counting later matching votes. The value reported is the earliest-recorded member of the
-/// group — the one that decided nothing is still waiting on. `impossible` is final too, since
+/// counting later matching votes. The upstream reported is the group's earliest-recorded
+/// member — the one that decided nothing is still waiting on. `impossible` is final too, since
 /// outstanding upstreams only ever shrink.
 ///
 /// `needed` below 1 is read as 1; above `upstreams` the tally is `impossible` from the start.
@@ -22,7 +22,7 @@ public struct VoteTally: Sendable {
     private var winningGroup: Int?
 
     private struct Group: Sendable {
-        var value: JSONValue
+        var upstream: Int
         var votes: Int
     }
 
@@ -38,39 +38,44 @@ public struct VoteTally: Sendable {
         self.decision = self.needed > self.upstreams ? .impossible : .pending
     }
 
-    /// Records the answer of `upstream` (route index): its value, or nil when it failed or
-    /// has nothing at the vote pointer.
+    /// Records the answer of `upstream` (route index): the canonical form of its value
+    /// (`CanonicalJSON`), or nil when it failed or has nothing at the vote pointer.
     @discardableResult
-    public mutating func record(upstream: Int, value: JSONValue?) -> VoteDecision {
+    public mutating func record(upstream: Int, canonical: [UInt8]?) -> VoteDecision {
         guard recorded.indices.contains(upstream), !recorded[upstream] else { return decision }
         recorded[upstream] = true
         recordedCount += 1
-        if let value {
-            count(value)
+        if let canonical {
+            count(canonical, from: upstream)
         }
         decide()
         return decision
     }
 
-    private mutating func count(_ value: JSONValue) {
-        let canonical = CanonicalJSON.bytes(value)
+    /// `record(upstream:canonical:)` with the value's tree; for tests.
+    @discardableResult
+    public mutating func record(upstream: Int, value: JSONValue?) -> VoteDecision {
+        record(upstream: upstream, canonical: value.map { CanonicalJSON.bytes($0) })
+    }
+
+    private mutating func count(_ canonical: [UInt8], from upstream: Int) {
         if let index = groupByCanonical[canonical] {
             groups[index].votes += 1
         } else {
             groupByCanonical[canonical] = groups.count
-            groups.append(Group(value: value, votes: 1))
+            groups.append(Group(upstream: upstream, votes: 1))
         }
     }
 
     private mutating func decide() {
         if let winningGroup {
-            decision = .agreed(value: groups[winningGroup].value, agree: groups[winningGroup].votes)
+            decision = .agreed(upstream: groups[winningGroup].upstream, agree: groups[winningGroup].votes)
             return
         }
         guard decision == .pending else { return }
         if let index = groups.firstIndex(where: { $0.votes >= needed }) {
             winningGroup = index
-            decision = .agreed(value: groups[index].value, agree: groups[index].votes)
+            decision = .agreed(upstream: groups[index].upstream, agree: groups[index].votes)
             return
         }
         let best = groups.map(\.votes).max() ?? 0

@@ -27,6 +27,16 @@ public enum HexDigits {
     }
 
     /// Appends sixteen digits.
+    public static func append(_ word: UInt64, to writer: inout JSONWriter) {
+        var chunk: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &chunk) { raw in
+            let buffer = raw.bindMemory(to: UInt8.self)
+            write(word, into: buffer, at: 0)
+            writer.writeRaw(UnsafeRawBufferPointer(buffer))
+        }
+    }
+
+    /// Appends sixteen digits.
     public static func append(_ word: UInt64, to bytes: inout [UInt8]) {
         var chunk: (UInt64, UInt64) = (0, 0)
         withUnsafeMutableBytes(of: &chunk) { raw in

@@ -73,9 +73,9 @@ public enum LogLineFormatter {
     }
 
     private static func writeTextPrefix(timestampMilliseconds: Int64, level: String, into writer: inout JSONWriter) {
-        RFC3339Timestamp.append(millisecondsSinceEpoch: timestampMilliseconds, to: &writer.bytes)
+        RFC3339Timestamp.append(millisecondsSinceEpoch: timestampMilliseconds, to: &writer)
         writer.writeByte(UInt8(ascii: " "))
-        writer.bytes.append(contentsOf: level.utf8)
+        writer.buffer.writeString(level)
         writer.writeByte(UInt8(ascii: " "))
     }
 
@@ -88,7 +88,7 @@ public enum LogLineFormatter {
 
     private static func writeTextField(_ key: String, _ value: String, into writer: inout JSONWriter) {
         writer.writeByte(UInt8(ascii: " "))
-        writer.bytes.append(contentsOf: key.utf8)
+        writer.buffer.writeString(key)
         writer.writeByte(UInt8(ascii: "="))
         writeTextValue(value, into: &writer)
     }
@@ -102,7 +102,7 @@ public enum LogLineFormatter {
                 && byte != UInt8(ascii: "\\")
         }
         if plain {
-            writer.bytes.append(contentsOf: utf8)
+            writer.buffer.writeBytes(utf8)
             return
         }
         writer.writeByte(UInt8(ascii: "\""))
@@ -138,7 +138,7 @@ public enum LogLineFormatter {
     private static func writeJSONPrefix(timestampMilliseconds: Int64, level: String, label: String, message: String,
                                         into writer: inout JSONWriter) {
         writer.writeRaw(#"{"ts":""#)
-        RFC3339Timestamp.append(millisecondsSinceEpoch: timestampMilliseconds, to: &writer.bytes)
+        RFC3339Timestamp.append(millisecondsSinceEpoch: timestampMilliseconds, to: &writer)
         writer.writeRaw(#"","level":"#)
         writer.writeString(level)
         writer.writeRaw(#","logger":"#)
@@ -194,8 +194,8 @@ public enum LogLineFormatter {
     }
 
     private static func writeTraceID(_ trace: TraceContext, into writer: inout JSONWriter) {
-        HexDigits.append(trace.traceIDHigh, to: &writer.bytes)
-        HexDigits.append(trace.traceIDLow, to: &writer.bytes)
+        HexDigits.append(trace.traceIDHigh, to: &writer)
+        HexDigits.append(trace.traceIDLow, to: &writer)
     }
 
     /// `alpha:ok:12.4,beta:timeout:250.0`: names are `[a-z0-9_-]+` and statuses fixed words, so
@@ -203,9 +203,9 @@ public enum LogLineFormatter {
     private static func writeUpstreams(_ reports: [UpstreamReport], into writer: inout JSONWriter) {
         for (index, report) in reports.enumerated() {
             if index > 0 { writer.writeByte(UInt8(ascii: ",")) }
-            writer.bytes.append(contentsOf: report.name.utf8)
+            writer.buffer.writeString(report.name)
             writer.writeByte(UInt8(ascii: ":"))
-            writer.bytes.append(contentsOf: report.status.rawValue.utf8)
+            writer.buffer.writeString(report.status.rawValue)
             writer.writeByte(UInt8(ascii: ":"))
             writer.writeTenths(report.ms)
         }

@@ -2,32 +2,31 @@
 /// H. Hinnant's algorithm) because a `DateFormatter` per log line costs more than the request.
 public enum RFC3339Timestamp {
     /// Appends the timestamp for `milliseconds` since 1970-01-01T00:00:00Z (earlier is clamped).
-    public static func append(millisecondsSinceEpoch milliseconds: Int64, to bytes: inout [UInt8]) {
+    public static func append(millisecondsSinceEpoch milliseconds: Int64, to writer: inout JSONWriter) {
         let clamped = max(0, milliseconds)
         let days = clamped / 86_400_000
         let inDay = clamped % 86_400_000
         let (year, month, day) = civil(fromDays: days)
-        appendDigits(year, count: 4, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        appendDigits(month, count: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        appendDigits(day, count: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "T"))
-        appendDigits(inDay / 3_600_000, count: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        appendDigits(inDay / 60_000 % 60, count: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        appendDigits(inDay / 1000 % 60, count: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "."))
-        appendDigits(inDay % 1000, count: 3, to: &bytes)
-        bytes.append(UInt8(ascii: "Z"))
+        appendDigits(year, count: 4, to: &writer)
+        writer.writeByte(UInt8(ascii: "-"))
+        appendDigits(month, count: 2, to: &writer)
+        writer.writeByte(UInt8(ascii: "-"))
+        appendDigits(day, count: 2, to: &writer)
+        writer.writeByte(UInt8(ascii: "T"))
+        appendDigits(inDay / 3_600_000, count: 2, to: &writer)
+        writer.writeByte(UInt8(ascii: ":"))
+        appendDigits(inDay / 60_000 % 60, count: 2, to: &writer)
+        writer.writeByte(UInt8(ascii: ":"))
+        appendDigits(inDay / 1000 % 60, count: 2, to: &writer)
+        writer.writeByte(UInt8(ascii: "."))
+        appendDigits(inDay % 1000, count: 3, to: &writer)
+        writer.writeByte(UInt8(ascii: "Z"))
     }
 
     public static func string(millisecondsSinceEpoch milliseconds: Int64) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(24)
-        append(millisecondsSinceEpoch: milliseconds, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        var writer = JSONWriter(reservingCapacity: 24)
+        append(millisecondsSinceEpoch: milliseconds, to: &writer)
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
     /// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar.
@@ -44,12 +43,12 @@ public enum RFC3339Timestamp {
         return (year, month, day)
     }
 
-    private static func appendDigits(_ value: Int64, count: Int, to bytes: inout [UInt8]) {
+    private static func appendDigits(_ value: Int64, count: Int, to writer: inout JSONWriter) {
         var divisor: Int64 = 1
         for _ in 1..<count { divisor *= 10 }
         var remaining = value % (divisor * 10)
         while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(remaining / divisor))
+            writer.writeByte(UInt8(ascii: "0") + UInt8(remaining / divisor))
             remaining %= divisor
             divisor /= 10
         }

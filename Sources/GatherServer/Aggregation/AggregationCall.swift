@@ -205,12 +205,12 @@ final class AggregationCall {
                                                   mergesItems: runtime.route.merge.mode.mergesItems))
             }
             if tally != nil {
-                var vote: JSONValue?
-                if outcome.status == .ok, case .parsed(let body, _, let value)? = slots[index].payload {
-                    vote = value ?? body
+                var vote: [UInt8]?
+                if outcome.status == .ok, case .indexed(let answer)? = slots[index].payload {
+                    vote = CanonicalJSON.bytes(answer.body, answer.value ?? JSONDocument.root)
                 }
                 // Recorded even when the machine already finished: the last vote decides the status.
-                let decision = tally!.record(upstream: index, value: vote)
+                let decision = tally!.record(upstream: index, canonical: vote)
                 if decision != .pending && !machine.isFinished {
                     actions += machine.cancelRemaining(now: now())
                 }
@@ -220,7 +220,7 @@ final class AggregationCall {
     }
 
     private func itemCount(_ index: Int) -> Int? {
-        if case .parsed(_, let items, _)? = slots[index].payload, runtime.route.merge.mode.mergesItems { return items.count }
+        if case .indexed(let answer)? = slots[index].payload, runtime.route.merge.mode.mergesItems { return answer.items.count }
         return nil
     }
 

@@ -36,10 +36,10 @@ struct AnswerBuilder {
         var contributions: [UpstreamContribution] = []
         var contributors: [Int] = []
         for (index, outcome) in outcomes.enumerated() where outcome.status == .ok {
-            guard case .parsed(let body, let items, let value)? = slots[index].payload else { continue }
+            guard case .indexed(let answer)? = slots[index].payload else { continue }
             let spec = route.upstreams[index]
-            contributions.append(UpstreamContribution(name: spec.name, items: items, body: body,
-                                                      weight: spec.weight, group: spec.group, value: value))
+            contributions.append(UpstreamContribution(name: spec.name, answer: answer, weight: spec.weight,
+                                                      group: spec.group))
             contributors.append(index)
         }
         var counts: [Int?] = Array(repeating: nil, count: outcomes.count)
@@ -49,18 +49,12 @@ struct AnswerBuilder {
             for (position, index) in contributors.enumerated() where position < merged.counts.count {
                 counts[index] = merged.counts[position]
             }
-            let reports = reports(counts: counts)
-            if route.merge.mode.mergesItems {
-                envelope = Envelope(items: merged.items ?? [], upstreams: reports, summary: merged.summary)
-            } else {
-                envelope = Envelope(data: merged.data ?? .null, upstreams: reports, summary: merged.summary,
-                                    votes: merged.votes)
-            }
+            envelope = Envelope(merged, mergesItems: route.merge.mode.mergesItems, upstreams: reports(counts: counts))
         } else {
             // `complete: first` with no winner: the envelope says why.
-            envelope = Envelope(items: [], upstreams: reports(counts: counts))
+            envelope = Envelope(payload: .items(.empty), upstreams: reports(counts: counts))
         }
-        var writer = JSONWriter()
+        var writer = JSONWriter(buffer: allocator.buffer(capacity: 4096))
         EnvelopeWriter.write(envelope, into: &writer)
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
@@ -68,7 +62,7 @@ struct AnswerBuilder {
         headers.add(name: "Server-Timing", value: ServerTimingHeader.value(envelope.upstreams))
         headers.add(name: "X-Request-Id", value: identity.requestID)
         let response = JSONResponse(status: HTTPResponseStatus(statusCode: status), headers: headers,
-                                    body: allocator.buffer(bytes: writer.bytes), upstreams: envelope.upstreams,
+                                    body: writer.buffer, upstreams: envelope.upstreams,
                                     partial: envelope.partial)
         return (response, envelope.upstreams)
     }

@@ -50,9 +50,9 @@ struct ClassifiedAttempt {
                 return ClassifiedAttempt(result: .success(httpStatus: status),
                                          payload: .raw(status: status, contentType: contentType, body: body))
             }
-            let document: JSONValue
+            let document: JSONDocument
             do {
-                document = try JSONParser.parse(body)
+                document = try JSONDocument(indexing: body)
             } catch {
                 return ClassifiedAttempt(result: .failure(.badBody, httpStatus: status), detail: "not JSON: \(error)")
             }
@@ -60,19 +60,18 @@ struct ClassifiedAttempt {
                 // Whole-value modes: the upstream's own pointer picks its value (object, vote).
                 guard let pointer = upstream.items else {
                     return ClassifiedAttempt(result: .success(httpStatus: status),
-                                             payload: .parsed(body: document, items: [], value: nil))
+                                             payload: .indexed(UpstreamAnswer(body: document)))
                 }
-                guard let value = pointer.resolve(in: document) else {
+                guard let value = document.resolve(pointer) else {
                     return ClassifiedAttempt(result: .failure(.badBody, httpStatus: status),
                                              detail: "pointer \(pointer) is missing")
                 }
                 return ClassifiedAttempt(result: .success(httpStatus: status),
-                                         payload: .parsed(body: document, items: [], value: value))
+                                         payload: .indexed(UpstreamAnswer(body: document, value: value)))
             }
-            switch ItemExtraction.items(from: document, at: upstream.items, map: upstream.map) {
-            case .success(let items):
-                return ClassifiedAttempt(result: .success(httpStatus: status),
-                                         payload: .parsed(body: document, items: items, value: nil))
+            switch ItemExtraction.answer(from: document, at: upstream.items, map: upstream.map) {
+            case .success(let answer):
+                return ClassifiedAttempt(result: .success(httpStatus: status), payload: .indexed(answer))
             case .failure(let error):
                 return ClassifiedAttempt(result: .failure(.badBody, httpStatus: status), detail: "\(error)")
             }

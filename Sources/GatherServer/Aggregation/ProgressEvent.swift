@@ -22,14 +22,19 @@ enum ProgressEvent {
         writer.writeRaw(",")
         writer.writeKey("attempts")
         writer.writeInt(report.attempts)
-        if case .parsed(let body, let items, let value)? = payload {
+        if case .indexed(let answer)? = payload {
             writer.writeRaw(",")
             if mergesItems {
                 writer.writeKey("items")
-                writer.write(.array(items))
+                writer.writeByte(UInt8(ascii: "["))
+                for (position, item) in answer.items.enumerated() {
+                    if position > 0 { writer.writeByte(UInt8(ascii: ",")) }
+                    writer.write(answer.itemsDocument, item)
+                }
+                writer.writeByte(UInt8(ascii: "]"))
             } else {
                 writer.writeKey("data")
-                writer.write(value ?? body)
+                writer.write(answer.body, answer.value ?? JSONDocument.root)
             }
         } else if mergesItems {
             writer.writeRaw(",")

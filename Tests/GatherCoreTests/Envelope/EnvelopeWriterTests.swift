@@ -8,6 +8,22 @@ import Testing
         return String(decoding: writer.bytes, as: UTF8.self)
     }
 
+    /// An items envelope whose list is `itemsText`'s elements, as a merge without provenance
+    /// passes them.
+    private func itemsEnvelope(_ itemsText: String, upstreams: [UpstreamReport]) throws -> Envelope {
+        let body = try JSONDocument(indexing: Array(itemsText.utf8))
+        let answer = try ItemExtraction.answer(from: body, at: nil, map: []).get()
+        let output = ConcatMerge(provenance: false).merge([UpstreamContribution(name: "u", answer: answer)])
+        return Envelope(output, mergesItems: true, upstreams: upstreams)
+    }
+
+    /// A data envelope carrying one upstream's whole body.
+    private func dataEnvelope(_ bodyText: String, upstreams: [UpstreamReport]) throws -> Envelope {
+        let answer = UpstreamAnswer(body: try JSONDocument(indexing: Array(bodyText.utf8)))
+        return Envelope(payload: .data(.upstream(contribution: 0, position: JSONDocument.root)), upstreams: upstreams,
+                        contributions: [UpstreamContribution(name: "u", answer: answer)])
+    }
+
     private let contractReports = [
         UpstreamReport(name: "alpha", status: .ok, httpStatus: 200, ms: 12.4, attempts: 2, hedged: true, wonBy: .hedge, count: 20),
         UpstreamReport(name: "beta", status: .timeout, ms: 250, attempts: 1),
@@ -15,26 +31,24 @@ import Testing
     ]
 
     @Test func contractExample() throws {
-        let item = try JSONParser.parse(Array(#"{"url":"u","title":"t","_score":0.0325,"_sources":["alpha","beta"]}"#.utf8))
-        let envelope = Envelope(items: [item], upstreams: contractReports)
+        let envelope = try itemsEnvelope(#"[{"url":"u","title":"t","_score":0.0325,"_sources":["alpha","beta"]}]"#,
+                                         upstreams: contractReports)
         #expect(envelope.partial)
         #expect(text(envelope) == #"{"items":[{"url":"u","title":"t","_score":0.0325,"_sources":["alpha","beta"]}],"partial":true,"upstreams":{"alpha":{"status":"ok","http_status":200,"ms":12.4,"attempts":2,"hedged":true,"won_by":"hedge","count":20},"beta":{"status":"timeout","ms":250.0,"attempts":1},"gamma":{"status":"bad_status","http_status":503,"ms":3.1,"attempts":1}}}"#)
     }
 
     @Test func dataEnvelopeWithSummaryAndVotes() {
-        let envelope = Envelope(data: .null, upstreams: [
+        let envelope = Envelope(payload: .data(.null), upstreams: [
             UpstreamReport(name: "a", status: .ok, httpStatus: 200, ms: 1, attempts: 1, wonBy: .primary, count: 0),
             UpstreamReport(name: "b", status: .cancelled, ms: 2.04, attempts: 1),
         ], summary: [(name: "total_hits", value: .int(1234)), (name: "cheapest", value: .double(9.5)), (name: "none", value: .null)],
            votes: (agree: 2, of: 3))
         #expect(!envelope.partial)
-        #expect(envelope.data == .some(.null))
-        #expect(envelope.items == nil)
         #expect(text(envelope) == #"{"data":null,"partial":false,"upstreams":{"a":{"status":"ok","http_status":200,"ms":1.0,"attempts":1,"won_by":"primary","count":0},"b":{"status":"cancelled","ms":2.0,"attempts":1}},"summary":{"total_hits":1234,"cheapest":9.5,"none":null},"votes":{"agree":2,"of":3}}"#)
     }
 
     @Test func failedAnswerWithErrorDetailAndEmptyItems() {
-        let envelope = Envelope(items: [], upstreams: [
+        let envelope = Envelope(payload: .items(.empty), upstreams: [
             UpstreamReport(name: "a", status: .badBody, httpStatus: 200, ms: 4.25, attempts: 1, count: 3,
                            error: "pointer /results is missing"),
             UpstreamReport(name: "b\"q", status: .skipped, ms: 0, attempts: 0, hedged: false, wonBy: .primary),
@@ -46,7 +60,7 @@ import Testing
 
     @Test(arguments: UpstreamStatus.allCases)
     func partialFollowsStatus(status: UpstreamStatus) {
-        let envelope = Envelope(items: [], upstreams: [
+        let envelope = Envelope(payload: .items(.empty), upstreams: [
             UpstreamReport(name: "ok", status: .ok, ms: 1, attempts: 1),
             UpstreamReport(name: "other", status: status, ms: 1, attempts: 1),
         ])
@@ -54,16 +68,17 @@ import Testing
     }
 
     @Test func noUpstreams() {
-        #expect(text(Envelope(items: [], upstreams: [])) == #"{"items":[],"partial":false,"upstreams":{}}"#)
+        #expect(text(Envelope(payload: .items(.empty), upstreams: [])) == #"{"items":[],"partial":false,"upstreams":{}}"#)
     }
 
-    @Test func writesIntoAReusedBuffer() {
+    @Test func writesIntoAReusedBuffer() throws {
         var writer = JSONWriter()
         writer.writeRaw("garbage")
         writer.reset()
-        EnvelopeWriter.write(Envelope(data: .int(1), upstreams: []), into: &writer)
-        #expect(String(decoding: writer.bytes, as: UTF8.self) == #"{"data":1,"partial":false,"upstreams":{}}"#)
-        #expect(EnvelopeWriter.bytes(Envelope(data: .int(1), upstreams: [])) == writer.bytes)
+        let envelope = try dataEnvelope("1E0", upstreams: [])
+        EnvelopeWriter.write(envelope, into: &writer)
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == #"{"data":1E0,"partial":false,"upstreams":{}}"#)
+        #expect(EnvelopeWriter.bytes(envelope) == writer.bytes)
     }
 
     @Test func serverTiming() {

@@ -76,10 +76,10 @@ import Testing
     @Test func resetKeepsCapacity() {
         var writer = JSONWriter(reservingCapacity: 256)
         writer.write(.array([.int(1), .int(2)]))
-        let capacity = writer.bytes.capacity
+        let capacity = writer.buffer.capacity
         writer.reset()
         #expect(writer.bytes.isEmpty)
-        #expect(writer.bytes.capacity == capacity)
+        #expect(writer.buffer.capacity == capacity)
         writer.writeRaw("true")
         #expect(String(decoding: writer.bytes, as: UTF8.self) == "true")
     }

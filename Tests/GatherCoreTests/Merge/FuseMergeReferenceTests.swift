@@ -25,7 +25,7 @@ import Testing
         var expected = generated.reference.fuse(generated.upstreams)
         if let limit = generated.limit { expected = Array(expected.prefix(limit)) }
 
-        let items = try #require(output.items)
+        let items = try #require(output.itemValues)
         #expect(output.counts == generated.upstreams.map(\.items.count))
         #expect(items.map { tag(of: $0, mode: generated.mode) } == expected.map(\.tag),
                 "seed \(seed) \(generated.reference.method)")

@@ -9,11 +9,11 @@ import Testing
     }
 
     private func ids(_ output: MergeOutput) -> [String] {
-        (output.items ?? []).map { $0.objectValue?["id"]?.stringValue ?? "?" }
+        (output.itemValues ?? []).map { $0.objectValue?["id"]?.stringValue ?? "?" }
     }
 
     private func scores(_ output: MergeOutput) -> [Double] {
-        (output.items ?? []).map { $0.objectValue?["_score"]?.numberValue ?? -1 }
+        (output.itemValues ?? []).map { $0.objectValue?["_score"]?.numberValue ?? -1 }
     }
 
     private var byID: DedupeSpec { get throws { DedupeSpec(key: try pointer("/id")) } }
@@ -27,7 +27,7 @@ import Testing
         #expect(ids(output) == ["B", "A", "D", "C"])
         #expect(scores(output) == [1.0 / 62 + 1.0 / 61, 1.0 / 61 + 1.0 / 63, 1.0 / 62, 1.0 / 63])
         #expect(abs(scores(output)[0] - 0.0325224748810153) < 1e-15)
-        #expect(output.items?.first?.jsonText
+        #expect(output.items?.texts.first
                 == #"{"id":"B","from":"alpha","_score":0.03252247488101534,"_sources":["alpha","beta"]}"#)
         #expect(output.counts == [3, 3])
     }
@@ -57,7 +57,7 @@ import Testing
             try contribution("alpha", #"[{"id":"A"},{"id":"B"}]"#),
             try contribution("beta", #"[{"id":"B"},{"id":"A","x":1}]"#),
         ])
-        #expect(output.items?.map(\.jsonText) == [
+        #expect(output.items?.texts == [
             #"{"id":"B","_score":0.03252247488101534}"#,
             #"{"id":"A","_score":0.01639344262295082}"#,
             #"{"id":"A","x":1,"_score":0.016129032258064516}"#,
@@ -92,7 +92,7 @@ import Testing
         let output = try fused(.max)
         #expect(ids(output) == ["A", "B", "D", "C"])
         #expect(scores(output) == [1, 1, 1, 0])
-        #expect(output.items?[1].jsonText == #"{"id":"B","s":5,"_score":1.0,"_sources":["alpha","beta"]}"#)
+        #expect(output.items?.texts[1] == #"{"id":"B","s":5,"_score":1.0,"_sources":["alpha","beta"]}"#)
     }
 
     @Test func missingScoresCountAsZero() throws {

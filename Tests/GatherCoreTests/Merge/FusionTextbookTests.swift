@@ -14,11 +14,11 @@ import Testing
     }
 
     private func ids(_ output: MergeOutput) -> [String] {
-        (output.items ?? []).map { $0.objectValue?["id"]?.stringValue ?? "?" }
+        (output.itemValues ?? []).map { $0.objectValue?["id"]?.stringValue ?? "?" }
     }
 
     private func scores(_ output: MergeOutput) -> [Double] {
-        (output.items ?? []).map { $0.objectValue?["_score"]?.numberValue ?? .nan }
+        (output.itemValues ?? []).map { $0.objectValue?["_score"]?.numberValue ?? .nan }
     }
 
     private func close(_ actual: [Double], _ expected: [Double]) -> Bool {
@@ -44,7 +44,7 @@ import Testing
         let c: Double = 11531.0 / 238266, ab: Double = 123.0 / 3782, de: Double = 1.0 / 63
         #expect(close(scores(output), [c, ab, ab, de, de]))
         #expect(abs(scores(output)[0] - 0.04839549075403121) < 1e-15)
-        #expect(output.items?.first?.objectValue?["_sources"]?.jsonText == #"["L1","L2","L3"]"#)
+        #expect(output.itemValues?.first?.objectValue?["_sources"]?.jsonText == #"["L1","L2","L3"]"#)
     }
 
     /// Weighted RRF, k = 0 (plain reciprocal rank), L2 weighted 3:

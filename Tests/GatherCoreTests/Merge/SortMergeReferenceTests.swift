@@ -33,7 +33,7 @@ import Testing
                               dedupe: DedupeSpec(key: JSONPointer(tokens: ["id"])))
         let output = merge.merge(contributions)
         let expected = SortReference(descending: descending).sort(upstreams)
-        let actual = (output.items ?? []).map { item in
+        let actual = (output.itemValues ?? []).map { item in
             SortReference.Entry(
                 tag: item.objectValue?["tag"]?.stringValue ?? "?",
                 sources: (item.objectValue?["_sources"]?.arrayValue ?? []).compactMap { source in

@@ -16,7 +16,7 @@ import Testing
     }
 
     private func ids(_ output: MergeOutput) -> [String] {
-        (output.items ?? []).map { $0.objectValue?["id"]?.stringValue ?? "?" }
+        (output.itemValues ?? []).map { $0.objectValue?["id"]?.stringValue ?? "?" }
     }
 
     @Test func ascendingNumbersThenStringsMissingLastTiesInRouteOrder() throws {
@@ -35,7 +35,7 @@ import Testing
         let output = SortMerge(sort: SortSpec(by: try pointer("/s")), provenance: false).merge([
             try contribution("alpha", "[{\"s\":\"\u{E9}\"},{\"s\":\"a\"},{\"s\":\"Z\"},{\"s\":\"e\u{301}\"},{\"s\":\"\u{1F600}\"},{\"s\":\"\u{FFFD}\"}]"),
         ])
-        #expect(output.items?.compactMap { $0.objectValue?["s"]?.stringValue }.map { Array($0.unicodeScalars) } == [
+        #expect(output.itemValues?.compactMap { $0.objectValue?["s"]?.stringValue }.map { Array($0.unicodeScalars) } == [
             ["Z"], ["a"], ["e", "\u{301}"], ["\u{E9}"], ["\u{FFFD}"], ["\u{1F600}"],
         ])
     }
@@ -47,7 +47,7 @@ import Testing
             try contribution("beta", #"[{"url":"u","price":3,"from":"beta"}]"#),
             try contribution("gamma", #"[{"url":"u","price":3,"from":"gamma"}]"#),
         ])
-        #expect(output.items?.map(\.jsonText) == [
+        #expect(output.items?.texts == [
             #"{"url":"v","price":1,"_sources":["alpha"]}"#,
             #"{"url":"u","price":3,"from":"beta","_sources":["alpha","beta","gamma"]}"#,
         ])

@@ -13,7 +13,7 @@ import Testing
         let output = VoteMerge(upstreamCount: 3, needed: 2).merge(try bodies(
             #"{"price":10,"cur":"EUR"}"#, #"{"price":11,"cur":"EUR"}"#, #"{"cur":"EUR","price":10.0}"#))
         // The first appearance in route order is the value shown.
-        #expect(output.data?.jsonText == #"{"price":10,"cur":"EUR"}"#)
+        #expect(output.dataText == #"{"price":10,"cur":"EUR"}"#)
         #expect(output.votes?.agree == 2)
         #expect(output.votes?.of == 3)
         #expect(output.counts == [1, 1, 1])
@@ -23,28 +23,28 @@ import Testing
     @Test func shortOfNeededGivesNullButReportsTheLead() throws {
         // 5 upstreams, 2 answered alike, 1 differently, 2 failed (not contributing): 2 < 3.
         let output = VoteMerge(upstreamCount: 5, needed: 3).merge(try bodies("7", "8", "7"))
-        #expect(output.data == .some(.null))
+        #expect(output.dataValue == .some(.null))
         #expect(output.votes?.agree == 2)
         #expect(output.votes?.of == 5)
     }
 
     @Test func tiesGoToTheFirstInRouteOrder() throws {
         let output = VoteMerge(upstreamCount: 4, needed: 2).merge(try bodies(#""b""#, #""a""#, #""a""#, #""b""#))
-        #expect(output.data == .string("b"))
+        #expect(output.dataValue == .string("b"))
         #expect(output.votes?.agree == 2)
     }
 
     @Test func itemsPointerSelectsTheVoteAndMissingCastsNone() throws {
         let output = VoteMerge(items: try pointer("/answer"), upstreamCount: 4, needed: 2).merge(try bodies(
             #"{"answer":[1,2],"took":5}"#, #"{"other":1}"#, #"{"answer":[1,2.0],"took":9}"#, #"{"answer":null}"#))
-        #expect(output.data?.jsonText == "[1,2]")
+        #expect(output.dataText == "[1,2]")
         #expect(output.votes?.agree == 2)
         #expect(output.counts == [1, 0, 1, 1])
     }
 
     @Test func nothingToVoteOn() {
         let output = VoteMerge(upstreamCount: 3, needed: 2).merge([])
-        #expect(output.data == .some(.null))
+        #expect(output.dataValue == .some(.null))
         #expect(output.votes?.agree == 0)
         #expect(output.votes?.of == 3)
     }
@@ -59,9 +59,9 @@ import Testing
         #expect(quorum.needed == 3)
 
         let contributions = try bodies("1", "1", "2")
-        #expect(majority.merge(contributions).data == .int(1))
-        #expect(majority.merge(contributions).summary?.first?.value == .int(3))
-        #expect(quorum.merge(contributions).data == .some(.null))
+        #expect(majority.merge(contributions).dataValue == .int(1))
+        #expect(majority.merge(contributions).summaryValues?.first?.value == .int(3))
+        #expect(quorum.merge(contributions).dataValue == .some(.null))
         #expect(quorum.merge(contributions).votes?.agree == 2)
     }
 

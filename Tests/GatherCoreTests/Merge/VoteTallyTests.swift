@@ -20,26 +20,27 @@ import Testing
         #expect(tally.record(upstream: 3, value: try json(#"{"a":1,"b":2}"#)) == .pending)
         #expect(tally.record(upstream: 0, value: try json(#"{"a":2}"#)) == .pending)
         #expect(tally.record(upstream: 1, value: try json(#"{"b":2.0,"a":1}"#)) == .pending)
-        // Third equal value: agreed before upstreams 2 and 4 have answered. The value is the
-        // first one recorded (upstream 3's spelling), not the first in route order.
+        // Third equal value: agreed before upstreams 2 and 4 have answered. The upstream named
+        // is the first one recorded (upstream 3, whose bytes the answer carries), not the first
+        // in route order.
         let decision = tally.record(upstream: 4, value: try json(#"{"a":10e-1,"b":2}"#))
-        #expect(decision == .agreed(value: try json(#"{"a":1,"b":2}"#), agree: 3))
+        #expect(decision == .agreed(upstream: 3, agree: 3))
         #expect(tally.decision == decision)
     }
 
     @Test func laterMatchingVotesRaiseTheCountButNotTheValue() throws {
         var tally = VoteTally(upstreams: 3, needed: 2)
         tally.record(upstream: 0, value: .int(1))
-        #expect(tally.record(upstream: 1, value: .double(1)) == .agreed(value: .int(1), agree: 2))
-        #expect(tally.record(upstream: 2, value: .int(1)) == .agreed(value: .int(1), agree: 3))
+        #expect(tally.record(upstream: 1, value: .double(1)) == .agreed(upstream: 0, agree: 2))
+        #expect(tally.record(upstream: 2, value: .int(1)) == .agreed(upstream: 0, agree: 3))
     }
 
     @Test func firstValueToReachNeededStaysTheWinner() {
         // needed 1 of 3: the first answer decides; a different later answer changes nothing.
         var tally = VoteTally(upstreams: 3, needed: 1)
-        #expect(tally.record(upstream: 1, value: .string("x")) == .agreed(value: .string("x"), agree: 1))
-        #expect(tally.record(upstream: 0, value: .string("y")) == .agreed(value: .string("x"), agree: 1))
-        #expect(tally.record(upstream: 2, value: .string("y")) == .agreed(value: .string("x"), agree: 1))
+        #expect(tally.record(upstream: 1, value: .string("x")) == .agreed(upstream: 1, agree: 1))
+        #expect(tally.record(upstream: 0, value: .string("y")) == .agreed(upstream: 1, agree: 1))
+        #expect(tally.record(upstream: 2, value: .string("y")) == .agreed(upstream: 1, agree: 1))
     }
 
     @Test func impossibleOnceNoValueCanReachNeeded() {
@@ -84,13 +85,13 @@ import Testing
         #expect(VoteTally(upstreams: 0, needed: VoteTally.majority(of: 0)).decision == .impossible)
         var lenient = VoteTally(upstreams: 2, needed: 0)
         #expect(lenient.needed == 1)
-        #expect(lenient.record(upstream: 0, value: .null) == .agreed(value: .null, agree: 1))
+        #expect(lenient.record(upstream: 0, value: .null) == .agreed(upstream: 0, agree: 1))
 
         var tally = VoteTally(upstreams: 3, needed: 2)
         #expect(tally.record(upstream: 0, value: .int(1)) == .pending)
         #expect(tally.record(upstream: 0, value: .int(1)) == .pending)
         #expect(tally.record(upstream: -1, value: .int(1)) == .pending)
         #expect(tally.record(upstream: 3, value: .int(1)) == .pending)
-        #expect(tally.record(upstream: 2, value: .int(1)) == .agreed(value: .int(1), agree: 2))
+        #expect(tally.record(upstream: 2, value: .int(1)) == .agreed(upstream: 0, agree: 2))
     }
 }

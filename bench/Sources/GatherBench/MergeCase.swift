@@ -51,23 +51,30 @@ struct MergeCase {
                   input: .searchResults, shapes: BenchShape.standard)
     }
 
-    /// The contributions the gateway would hand the stage: bodies parsed from bytes, items
-    /// extracted at `/results` for list modes.
-    func contributions(_ shape: BenchShape) throws -> [UpstreamContribution] {
-        let bodies: [[UInt8]]
+    /// The upstream bodies this case merges, as they arrive (bytes).
+    func bodies(_ shape: BenchShape) -> [[UInt8]] {
         switch input {
-        case .searchResults: bodies = SearchBodies.make(shape, seed: 0x5EA7C4)
-        case .objects: bodies = ObjectBodies.make(shape, seed: 0x0B1EC7)
+        case .searchResults: return SearchBodies.make(shape, seed: 0x5EA7C4)
+        case .objects: return ObjectBodies.make(shape, seed: 0x0B1EC7)
         case .equalBodies:
             let one = SearchBodies.make(BenchShape(upstreams: 1, items: shape.items), seed: 0x7073)[0]
-            bodies = Array(repeating: one, count: shape.upstreams)
+            return Array(repeating: one, count: shape.upstreams)
         }
-        return try bodies.enumerated().map { upstream, bytes in
-            let body = try JSONParser.parse(bytes)
-            let items = input == .searchResults
-                ? try ItemExtraction.items(from: body, at: spec.items, map: []).get()
-                : []
-            return UpstreamContribution(name: "engine-\(upstream)", items: items, body: body)
+    }
+
+    /// The contributions the gateway would hand the stage: bodies indexed from bytes, items
+    /// found at `/results` for list modes.
+    func contributions(_ shape: BenchShape) throws -> [UpstreamContribution] {
+        try contributions(from: bodies(shape))
+    }
+
+    func contributions(from bodies: [[UInt8]]) throws -> [UpstreamContribution] {
+        try bodies.enumerated().map { upstream, bytes in
+            let body = try JSONDocument(indexing: bytes)
+            let answer = input == .searchResults
+                ? try ItemExtraction.answer(from: body, at: spec.items, map: []).get()
+                : UpstreamAnswer(body: body)
+            return UpstreamContribution(name: "engine-\(upstream)", answer: answer)
         }
     }
 }

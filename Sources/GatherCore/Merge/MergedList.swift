@@ -1,0 +1,107 @@
+/// The merged list of a list mode, ready to be written: each item is the bytes its upstream
+/// sent, with gather's own members (`_score`, `_sources`) spliced in before its closing brace.
+///
+/// Items that are not objects have nowhere to hold the members and are written as they are.
+/// Members of those names already in an item (say, from an upstream that is itself a gateway)
+/// are replaced: the item is then written member by member without them.
+public struct MergedList: Sendable {
+    var entries: [MergedItem]
+    public var provenance: Bool
+    public var contributions: [UpstreamContribution]
+
+    public static let empty = MergedList(entries: [], provenance: false, contributions: [])
+
+    public var count: Int { entries.count }
+
+    /// `[item,…]`.
+    public func write(into writer: inout JSONWriter) {
+        writer.writeByte(UInt8(ascii: "["))
+        for position in entries.indices {
+            if position > 0 { writer.writeByte(UInt8(ascii: ",")) }
+            writeItem(position, into: &writer)
+        }
+        writer.writeByte(UInt8(ascii: "]"))
+    }
+
+    public func writeItem(_ position: Int, into writer: inout JSONWriter) {
+        let entry = entries[position]
+        let document = contributions[entry.contribution].itemsDocument
+        let item = entry.item
+        guard entry.score != nil || provenance, document.kind(item) == .object else {
+            writer.write(document, item)
+            return
+        }
+        let range = document.range(item)
+        let scored = entry.score != nil
+        if !document.hasWhitespace(item) && !holdsOwnMembers(document, item, scored: scored) {
+            // The usual item: one copy up to (not including) its closing brace.
+            writer.write(document, bytesIn: range.lowerBound..<(range.upperBound - 1))
+            if document.count(item) > 0 { writer.writeByte(UInt8(ascii: ",")) }
+        } else {
+            writer.writeByte(UInt8(ascii: "{"))
+            var key = item + 1
+            while key < document.next(item) {
+                if !isOwnMember(document, key, scored: scored) {
+                    writer.write(document, key)
+                    writer.writeByte(UInt8(ascii: ":"))
+                    writer.write(document, key + 1)
+                    writer.writeByte(UInt8(ascii: ","))
+                }
+                key = document.next(key + 1)
+            }
+        }
+        var wroteMember = false
+        if let score = entry.score {
+            writer.writeRaw("\"_score\":")
+            writer.writeDouble(score)
+            wroteMember = true
+        }
+        if provenance {
+            if wroteMember { writer.writeByte(UInt8(ascii: ",")) }
+            writer.writeRaw("\"_sources\":[")
+            var first = true
+            entry.sources.forEach { source in
+                if !first { writer.writeByte(UInt8(ascii: ",")) }
+                first = false
+                writer.writeString(contributions[source].name)
+            }
+            writer.writeByte(UInt8(ascii: "]"))
+        }
+        writer.writeByte(UInt8(ascii: "}"))
+    }
+
+    /// The items as trees; for tests and messages.
+    public var values: [JSONValue] {
+        var writer = JSONWriter()
+        write(into: &writer)
+        return (try? JSONParser.parse(writer.bytes))?.arrayValue ?? []
+    }
+
+    /// Where each item came from: (contribution index, position in its items document).
+    public var positions: [(contribution: Int, item: Int)] {
+        entries.map { ($0.contribution, $0.item) }
+    }
+
+    private func holdsOwnMembers(_ document: JSONDocument, _ item: Int, scored: Bool) -> Bool {
+        var key = item + 1
+        while key < document.next(item) {
+            if isOwnMember(document, key, scored: scored) { return true }
+            key = document.next(key + 1)
+        }
+        return false
+    }
+
+    /// Whether `key` names a member this list writes itself (`_score` when the item is scored,
+    /// `_sources` with provenance).
+    private func isOwnMember(_ document: JSONDocument, _ key: Int, scored: Bool) -> Bool {
+        // The raw length (quotes included) is the quick no for nearly every key.
+        let length = document.range(key).count
+        let escaped = document.hasEscapes(key)
+        if scored, length == 8 || escaped, document.stringEquals(key, Self.scoreName) { return true }
+        if provenance, length == 10 || escaped, document.stringEquals(key, Self.sourcesName) { return true }
+        return false
+    }
+
+    private static let scoreName = Array("_score".utf8)
+    private static let sourcesName = Array("_sources".utf8)
+}

@@ -1,0 +1,65 @@
+/// The `data` of a whole-value mode: a value an upstream sent (written as its bytes), or the
+/// objects and arrays an `object` merge built out of such values.
+public indirect enum MergedValue: Sendable {
+    case null
+    /// The value at `position` of contribution `contribution`'s body, as sent.
+    case upstream(contribution: Int, position: Int)
+    /// An object whose members came from more than one upstream.
+    case object(ObjectNode)
+    /// Arrays joined by `append`: the elements of each, in order.
+    case concatenated([(contribution: Int, position: Int)])
+
+    /// An object under construction: members in the order they first appeared, each key once.
+    public struct ObjectNode: Sendable {
+        var members: [(key: Key, value: MergedValue)] = []
+        var positionByKey: [[UInt8]: Int] = [:]
+    }
+
+    /// A member name: as an upstream wrote it (escapes kept), or gather's own (`group`).
+    public enum Key: Sendable {
+        case upstream(contribution: Int, position: Int)
+        case name(String)
+    }
+
+    public func write(into writer: inout JSONWriter, contributions: [UpstreamContribution]) {
+        switch self {
+        case .null:
+            writer.writeNull()
+        case .upstream(let contribution, let position):
+            writer.write(contributions[contribution].body, position)
+        case .object(let node):
+            writer.writeByte(UInt8(ascii: "{"))
+            for (index, member) in node.members.enumerated() {
+                if index > 0 { writer.writeByte(UInt8(ascii: ",")) }
+                switch member.key {
+                case .upstream(let contribution, let position): writer.write(contributions[contribution].body, position)
+                case .name(let name): writer.writeString(name)
+                }
+                writer.writeByte(UInt8(ascii: ":"))
+                member.value.write(into: &writer, contributions: contributions)
+            }
+            writer.writeByte(UInt8(ascii: "}"))
+        case .concatenated(let arrays):
+            writer.writeByte(UInt8(ascii: "["))
+            var first = true
+            for (contribution, array) in arrays {
+                let document = contributions[contribution].body
+                var element = array + 1
+                while element < document.next(array) {
+                    if !first { writer.writeByte(UInt8(ascii: ",")) }
+                    first = false
+                    writer.write(document, element)
+                    element = document.next(element)
+                }
+            }
+            writer.writeByte(UInt8(ascii: "]"))
+        }
+    }
+
+    /// The value as a tree; for tests and messages.
+    public func value(contributions: [UpstreamContribution]) -> JSONValue {
+        var writer = JSONWriter()
+        write(into: &writer, contributions: contributions)
+        return (try? JSONParser.parse(writer.bytes)) ?? .null
+    }
+}
