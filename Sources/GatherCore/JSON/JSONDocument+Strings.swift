@@ -23,21 +23,23 @@ extension JSONDocument {
     }
 
     /// Whether the string at `key` holds exactly `content` (UTF-8, unescaped).
-    public func stringEquals(_ key: Int, _ content: [UInt8]) -> Bool {
+    public func stringEquals(_ key: Int, _ content: UnsafeRawBufferPointer) -> Bool {
         let range = range(key)
         if !hasEscapes(key) {
             guard range.count - 2 == content.count else { return false }
-            return bytes.withUnsafeBufferPointer { all in
-                content.withUnsafeBufferPointer { wanted in
-                    wanted.isEmpty || memcmp(all.baseAddress! + range.lowerBound + 1, wanted.baseAddress!, wanted.count) == 0
-                }
+            return content.isEmpty || bytes.withUnsafeBytes { all in
+                memcmp(all.baseAddress! + range.lowerBound + 1, content.baseAddress!, content.count) == 0
             }
         }
         return withStringContent(key) { $0.elementsEqual(content) }
     }
 
+    public func stringEquals(_ key: Int, _ content: [UInt8]) -> Bool {
+        content.withUnsafeBytes { stringEquals(key, $0) }
+    }
+
     /// The value of the first member named `name` (unescaped UTF-8) in `object`.
-    public func member(_ name: [UInt8], in object: Int) -> Int? {
+    public func member(_ name: UnsafeRawBufferPointer, in object: Int) -> Int? {
         guard kind(object) == .object else { return nil }
         var key = object + 1
         let end = next(object)
@@ -46,6 +48,10 @@ extension JSONDocument {
             key = next(key + 1)
         }
         return nil
+    }
+
+    public func member(_ name: [UInt8], in object: Int) -> Int? {
+        name.withUnsafeBytes { member($0, in: object) }
     }
 
     /// The element at `position` of `array`.
@@ -59,22 +65,25 @@ extension JSONDocument {
     /// The value `pointer` names below `start` (the root by default), or nil when a step is
     /// missing.
     public func resolve(_ pointer: JSONPointer, from start: Int = JSONDocument.root) -> Int? {
-        var current = start
-        for step in pointer.utf8Tokens.indices {
-            switch kind(current) {
-            case .object:
-                guard let found = member(pointer.utf8Tokens[step], in: current) else { return nil }
-                current = found
-            case .array:
-                guard let position = pointer.arrayIndices[step], let found = element(position, in: current) else {
+        pointer.tokenBytes.withUnsafeBytes { tokenBytes in
+            var current = start
+            for step in pointer.tokenRanges.indices {
+                switch kind(current) {
+                case .object:
+                    let token = UnsafeRawBufferPointer(rebasing: tokenBytes[pointer.tokenRanges[step]])
+                    guard let found = member(token, in: current) else { return nil }
+                    current = found
+                case .array:
+                    guard let position = pointer.arrayIndices[step], let found = element(position, in: current) else {
+                        return nil
+                    }
+                    current = found
+                default:
                     return nil
                 }
-                current = found
-            default:
-                return nil
             }
+            return current
         }
-        return current
     }
 }
 

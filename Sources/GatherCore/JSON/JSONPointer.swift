@@ -3,9 +3,11 @@ import Foundation
 /// An RFC 6901 JSON Pointer such as `/results/0/title`.
 public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     public let tokens: [String]
-    /// Compiled once at load: each token's UTF-8 (compared with object keys as bytes) and its
-    /// value as an RFC 6901 array index, when it is one.
-    public let utf8Tokens: [[UInt8]]
+    /// Compiled once at load: the tokens' UTF-8 one after another (compared with object keys
+    /// as bytes, with no array per token to retain on every lookup), where each one is in it,
+    /// and each token's value as an RFC 6901 array index, when it is one.
+    public let tokenBytes: [UInt8]
+    public let tokenRanges: [Range<Int>]
     public let arrayIndices: [Int?]
 
     /// The whole document (`""`).
@@ -13,7 +15,15 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
 
     public init(tokens: [String]) {
         self.tokens = tokens
-        self.utf8Tokens = tokens.map { Array($0.utf8) }
+        var bytes: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        for token in tokens {
+            let start = bytes.count
+            bytes.append(contentsOf: token.utf8)
+            ranges.append(start..<bytes.count)
+        }
+        self.tokenBytes = bytes
+        self.tokenRanges = ranges
         self.arrayIndices = tokens.map(Self.arrayIndex)
     }
 

@@ -220,7 +220,7 @@ public struct JSONWriter: Sendable {
 
     /// Room for the longest shortest-round-trip Double text (24 bytes, as in
     /// `-2.2250738585072014e-308`).
-    private struct DoubleText: TextOutputStream {
+    struct DoubleText: TextOutputStream {
         var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         var length = 0
 
@@ -232,7 +232,7 @@ public struct JSONWriter: Sendable {
             for byte in buffer { append(byte) }
         }
 
-        private mutating func append(_ byte: UInt8) {
+        mutating func append(_ byte: UInt8) {
             guard length < 32 else { return }
             withUnsafeMutableBytes(of: &storage) { $0[length] = byte }
             length += 1

@@ -38,20 +38,23 @@ struct DeepMerge {
     /// counts once, by its first occurrence.
     func mergeMembers(into node: inout MergedValue.ObjectNode, _ contribution: Int, _ incoming: Int) {
         let document = contributions[contribution].body
-        var seen = Set<[UInt8]>()
+        node.passes += 1
+        let pass = node.passes
         var key = incoming + 1
         while key < document.next(incoming) {
             let value = key + 1
-            let name = document.withStringContent(key) { Array($0) }
-            defer { key = document.next(value) }
-            guard seen.insert(name).inserted else { continue }
-            if let position = node.positionByKey[name] {
-                node.members[position].value = merge(node.members[position].value, contribution, value)
+            let existing = document.withStringContent(key) { node.member(named: $0) }
+            if let position = existing {
+                if node.touched[position] != pass {
+                    node.touched[position] = pass
+                    node.members[position].value = merge(node.members[position].value, contribution, value)
+                }
             } else {
-                node.positionByKey[name] = node.members.count
                 node.members.append((.upstream(contribution: contribution, position: key),
                                      .upstream(contribution: contribution, position: value)))
+                node.touched.append(pass)
             }
+            key = document.next(value)
         }
     }
 

@@ -34,6 +34,7 @@ public struct FuseMerge: MergeStage {
     public func merge(_ contributions: [UpstreamContribution]) -> MergeOutput {
         let total = contributions.reduce(0) { $0 + $1.items.count }
         var entries: [MergedItem] = []
+        var sources = SourceSets(upstreams: contributions.count, capacity: total)
         var sums: [Double] = []
         var bests: [Double] = []
         var listCounts: [Int] = []
@@ -42,15 +43,16 @@ public struct FuseMerge: MergeStage {
         bests.reserveCapacity(total)
         listCounts.reserveCapacity(total)
         var index = DedupeIndex(capacity: total)
-        // Per upstream: the positions of `entries` its own list touched, to drop its own
-        // duplicates (the first stays) without a set per list.
-        var touchedBy: [Int] = Array(repeating: -1, count: total)
-        var scores: [Double] = []
+        // Per entry, the upstream that last added to it: meeting it again in the same list is
+        // that list's own duplicate (the first stays), found without a set per list.
+        var touchedBy: [Int] = []
+        touchedBy.reserveCapacity(total)
+        // One list at a time: the entry each rank lands on, and its raw score.
+        var landed: [(position: Int, raw: Double?)] = []
 
         for (upstream, contribution) in contributions.enumerated() {
             let document = contribution.itemsDocument
-            listScores(contribution, into: &scores)
-            var rank = 0
+            landed.removeAll(keepingCapacity: true)
             for item in contribution.items {
                 let identity = dedupe.map { document.resolve($0.key, from: item) } ?? item
                 let found = identity.map {
@@ -58,22 +60,44 @@ public struct FuseMerge: MergeStage {
                 } ?? (hasKey: false, earlier: nil)
                 let position: Int
                 if let earlier = found.earlier {
-                    if touchedBy[earlier] == upstream { continue }  // its own duplicate: the first stays
+                    if touchedBy[earlier] == upstream { continue }
                     position = earlier
-                    entries[position].addSource(upstream)
+                    sources.insert(upstream, into: entries[position].sources)
+                    touchedBy[position] = upstream
                 } else {
                     position = entries.count
-                    entries.append(MergedItem(MergeCandidate(contribution: upstream, item: item)))
+                    entries.append(MergedItem(MergeCandidate(contribution: upstream, item: item), sources: &sources))
                     sums.append(0)
                     bests.append(-.infinity)
                     listCounts.append(0)
+                    touchedBy.append(upstream)
                 }
-                touchedBy[position] = upstream
-                let score = fusion.method == .rrf ? contribution.weight / (fusion.k + Double(rank + 1)) : scores[rank]
-                rank += 1
-                sums[position] += score
-                bests[position] = Swift.max(bests[position], score)
-                listCounts[position] += 1
+                let raw = fusion.method == .rrf ? nil
+                    : fusion.score.flatMap { document.resolve($0, from: item) }.flatMap { document.number($0) }?.doubleValue
+                landed.append((position, raw))
+            }
+            // combsum, combmnz, max: min–max normalised within this list (its own duplicates
+            // dropped); rrf: by rank.
+            var low = Double.infinity
+            var high = -Double.infinity
+            for entry in landed {
+                if let raw = entry.raw {
+                    low = Swift.min(low, raw)
+                    high = Swift.max(high, raw)
+                }
+            }
+            for (rank, entry) in landed.enumerated() {
+                let score: Double
+                if fusion.method == .rrf {
+                    score = contribution.weight / (fusion.k + Double(rank + 1))
+                } else if let raw = entry.raw {
+                    score = contribution.weight * (high == low ? 1.0 : (raw - low) / (high - low))
+                } else {
+                    score = 0
+                }
+                sums[entry.position] += score
+                bests[entry.position] = Swift.max(bests[entry.position], score)
+                listCounts[entry.position] += 1
             }
         }
 
@@ -99,39 +123,8 @@ public struct FuseMerge: MergeStage {
         var ranked: [MergedItem] = []
         ranked.reserveCapacity(kept)
         for position in order.prefix(kept) { ranked.append(entries[position]) }
-        let items = ListFinishing.finish(ranked, limit: nil, provenance: provenance, contributions: contributions)
+        let items = ListFinishing.finish((ranked, sources), limit: nil, provenance: provenance, contributions: contributions)
         return MergeOutput(items: items, counts: contributions.map(\.items.count),
                            summary: SummaryReduction.reduce(summary, over: contributions), contributions: contributions)
-    }
-
-    /// combsum, combmnz, max: the weighted, min–max normalised score each rank of one upstream's
-    /// list (its own duplicates dropped) adds to its item. rrf needs none.
-    private func listScores(_ contribution: UpstreamContribution, into scores: inout [Double]) {
-        scores.removeAll(keepingCapacity: true)
-        guard fusion.method != .rrf else { return }
-        let document = contribution.itemsDocument
-        var index = DedupeIndex(capacity: contribution.items.count)
-        var low = Double.infinity
-        var high = -Double.infinity
-        var raw: [Double?] = []
-        raw.reserveCapacity(contribution.items.count)
-        for (position, item) in contribution.items.enumerated() {
-            let identity = dedupe.map { document.resolve($0.key, from: item) } ?? item
-            if let identity,
-               index.earlierPosition(of: document, identity, normalize: dedupe?.normalize ?? .none,
-                                     recordingIfNew: position).earlier != nil {
-                continue
-            }
-            let value = fusion.score.flatMap { document.resolve($0, from: item) }.flatMap { document.number($0) }?.doubleValue
-            raw.append(value)
-            if let value {
-                low = Swift.min(low, value)
-                high = Swift.max(high, value)
-            }
-        }
-        for value in raw {
-            guard let value, low <= high else { scores.append(0); continue }
-            scores.append(contribution.weight * (high == low ? 1.0 : (value - low) / (high - low)))
-        }
     }
 }

@@ -1,28 +1,57 @@
 /// Keeps the first item for each dedupe key, in the order the candidates arrive (route order
 /// for concat, sorted order for sort), and collects every upstream that had the key.
 enum ListDeduplication {
+    /// `candidates` are `MergeCandidate.inRouteOrder(contributions)`, possibly reordered.
     static func merge(_ candidates: [MergeCandidate], dedupe: DedupeSpec?,
-                      contributions: [UpstreamContribution]) -> [MergedItem] {
+                      contributions: [UpstreamContribution]) -> (items: [MergedItem], sources: SourceSets) {
+        var sources = SourceSets(upstreams: contributions.count, capacity: candidates.count)
         var kept: [MergedItem] = []
         kept.reserveCapacity(candidates.count)
         guard let dedupe else {
-            for candidate in candidates { kept.append(MergedItem(candidate)) }
-            return kept
+            for candidate in candidates { kept.append(MergedItem(candidate, sources: &sources)) }
+            return (kept, sources)
         }
-        var index = DedupeIndex(capacity: candidates.count)
-        for candidate in candidates {
-            let document = contributions[candidate.contribution].itemsDocument
-            guard let key = document.resolve(dedupe.key, from: candidate.item) else {
-                kept.append(MergedItem(candidate))
-                continue
-            }
-            let found = index.earlierPosition(of: document, key, normalize: dedupe.normalize, recordingIfNew: kept.count)
-            if let position = found.earlier {
-                kept[position].addSource(candidate.contribution)
-            } else {
-                kept.append(MergedItem(candidate))
+        let keys = KeyColumn(contributions, dedupe: dedupe, count: candidates.count)
+        var table = ByteKeyTable(capacity: candidates.count, averageKeyLength: 48)
+        keys.arena.withUnsafeBytes { arena in
+            for candidate in candidates {
+                let range = keys.ranges[candidate.ordinal]
+                guard range.lowerBound >= 0 else {
+                    kept.append(MergedItem(candidate, sources: &sources))
+                    continue
+                }
+                let key = UnsafeRawBufferPointer(rebasing: arena[range])
+                if let position = table.position(of: key, recordingIfNew: kept.count) {
+                    sources.insert(candidate.contribution, into: kept[position].sources)
+                } else {
+                    kept.append(MergedItem(candidate, sources: &sources))
+                }
             }
         }
-        return kept
+        return (kept, sources)
+    }
+
+    /// Every candidate's dedupe key, computed in route order (one document at a time) into one
+    /// arena; a candidate without a key has a negative range.
+    private struct KeyColumn {
+        var arena: [UInt8] = []
+        var ranges: [Range<Int>] = []
+
+        init(_ contributions: [UpstreamContribution], dedupe: DedupeSpec, count: Int) {
+            arena.reserveCapacity(count * 48)
+            ranges.reserveCapacity(count)
+            for contribution in contributions {
+                let document = contribution.itemsDocument
+                for item in contribution.items {
+                    let start = arena.count
+                    if let key = document.resolve(dedupe.key, from: item),
+                       DedupeKey.write(document, key, normalize: dedupe.normalize, into: &arena) {
+                        ranges.append(start..<arena.count)
+                    } else {
+                        ranges.append(-1 ..< -1)
+                    }
+                }
+            }
+        }
     }
 }

@@ -2,6 +2,8 @@
 struct MergeCandidate: Sendable {
     var contribution: Int
     var item: Int
+    /// Its place in route order (contributions in order, each one's items in order).
+    var ordinal: Int = 0
 
     /// Every contribution's items, upstreams in route order and each one's own order kept.
     static func inRouteOrder(_ contributions: [UpstreamContribution]) -> [MergeCandidate] {
@@ -9,7 +11,7 @@ struct MergeCandidate: Sendable {
         candidates.reserveCapacity(contributions.reduce(0) { $0 + $1.items.count })
         for (index, contribution) in contributions.enumerated() {
             for item in contribution.items {
-                candidates.append(MergeCandidate(contribution: index, item: item))
+                candidates.append(MergeCandidate(contribution: index, item: item, ordinal: candidates.count))
             }
         }
         return candidates

@@ -1,22 +1,19 @@
 /// An item that survived dedupe: where its bytes are (the contribution that sent it first, and
-/// its position there), every upstream that sent an item with the same key, and its fused
-/// score.
+/// its position there), where its set of sources is (in the merge's `SourceSets`), and its
+/// fused score. A plain value: copying or sorting items retains nothing.
 struct MergedItem: Sendable {
     /// Index into the merge's contributions.
     var contribution: Int
     /// Position in that contribution's `itemsDocument`.
     var item: Int
-    var sources: SourceSet
+    /// Offset of its set in the merge's `SourceSets`.
+    var sources: Int
     var score: Double?
 
-    init(_ candidate: MergeCandidate, score: Double? = nil) {
+    init(_ candidate: MergeCandidate, sources sets: inout SourceSets) {
         self.contribution = candidate.contribution
         self.item = candidate.item
-        self.sources = SourceSet(candidate.contribution)
-        self.score = score
-    }
-
-    mutating func addSource(_ contribution: Int) {
-        sources.insert(contribution)
+        self.sources = sets.make(candidate.contribution)
+        self.score = nil
     }
 }

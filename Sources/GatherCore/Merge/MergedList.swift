@@ -6,24 +6,46 @@
 /// are replaced: the item is then written member by member without them.
 public struct MergedList: Sendable {
     var entries: [MergedItem]
+    var sources: SourceSets
     public var provenance: Bool
     public var contributions: [UpstreamContribution]
 
-    public static let empty = MergedList(entries: [], provenance: false, contributions: [])
+    public static let empty = MergedList(entries: [], sources: .empty, provenance: false, contributions: [])
 
     public var count: Int { entries.count }
 
     /// `[item,…]`.
     public func write(into writer: inout JSONWriter) {
+        let names = QuotedNames(contributions)
         writer.writeByte(UInt8(ascii: "["))
         for position in entries.indices {
             if position > 0 { writer.writeByte(UInt8(ascii: ",")) }
-            writeItem(position, into: &writer)
+            writeItem(position, names: names, into: &writer)
         }
         writer.writeByte(UInt8(ascii: "]"))
     }
 
     public func writeItem(_ position: Int, into writer: inout JSONWriter) {
+        writeItem(position, names: QuotedNames(contributions), into: &writer)
+    }
+
+    /// The upstream names as JSON strings, escaped once per answer rather than once per item.
+    struct QuotedNames {
+        var bytes: [UInt8] = []
+        var ranges: [Range<Int>] = []
+
+        init(_ contributions: [UpstreamContribution]) {
+            var writer = JSONWriter(reservingCapacity: contributions.count * 16)
+            for contribution in contributions {
+                let start = writer.count
+                writer.writeString(contribution.name)
+                ranges.append(start..<writer.count)
+            }
+            bytes = writer.bytes
+        }
+    }
+
+    private func writeItem(_ position: Int, names: QuotedNames, into writer: inout JSONWriter) {
         let entry = entries[position]
         let document = contributions[entry.contribution].itemsDocument
         let item = entry.item
@@ -60,10 +82,12 @@ public struct MergedList: Sendable {
             if wroteMember { writer.writeByte(UInt8(ascii: ",")) }
             writer.writeRaw("\"_sources\":[")
             var first = true
-            entry.sources.forEach { source in
-                if !first { writer.writeByte(UInt8(ascii: ",")) }
-                first = false
-                writer.writeString(contributions[source].name)
+            names.bytes.withUnsafeBytes { quoted in
+                sources.forEach(entry.sources) { source in
+                    if !first { writer.writeByte(UInt8(ascii: ",")) }
+                    first = false
+                    writer.writeRaw(UnsafeRawBufferPointer(rebasing: quoted[names.ranges[source]]))
+                }
             }
             writer.writeByte(UInt8(ascii: "]"))
         }

@@ -9,10 +9,21 @@ public indirect enum MergedValue: Sendable {
     /// Arrays joined by `append`: the elements of each, in order.
     case concatenated([(contribution: Int, position: Int)])
 
-    /// An object under construction: members in the order they first appeared, each key once.
+    /// An object under construction: members in the order they first appeared, each key once
+    /// (looked up by content in `keys`).
     public struct ObjectNode: Sendable {
         var members: [(key: Key, value: MergedValue)] = []
-        var positionByKey: [[UInt8]: Int] = [:]
+        var keys = ByteKeyTable(capacity: 8, averageKeyLength: 16)
+        /// Per member, the merge pass that last set it: a key seen again in the same pass is a
+        /// repeat inside one upstream object, and the first occurrence stays.
+        var touched: [Int] = []
+        var passes = 0
+
+        /// The member for `name` (UTF-8 content), or nil after making room for a new one at
+        /// the end (the caller appends it).
+        mutating func member(named name: UnsafeRawBufferPointer) -> Int? {
+            keys.position(of: name, recordingIfNew: members.count)
+        }
     }
 
     /// A member name: as an upstream wrote it (escapes kept), or gather's own (`group`).

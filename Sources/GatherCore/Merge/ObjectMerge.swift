@@ -49,12 +49,12 @@ public struct ObjectMerge: MergeStage {
                 deep.mergeMembers(into: &node, index, value)
                 continue
             }
-            let name = Array(group.utf8)
-            if let position = node.positionByKey[name] {
+            var name = group
+            if let position = name.withUTF8({ node.member(named: UnsafeRawBufferPointer($0)) }) {
                 node.members[position].value = deep.merge(node.members[position].value, index, value)
             } else {
-                node.positionByKey[name] = node.members.count
                 node.members.append((.name(group), .upstream(contribution: index, position: value)))
+                node.touched.append(node.passes)
             }
         }
         return MergeOutput(data: .object(node), counts: counts, summary: summary, contributions: contributions)

@@ -26,10 +26,14 @@ public struct SortMerge: MergeStage {
         var candidates = MergeCandidate.inRouteOrder(contributions)
         if let sort {
             var arena: [UInt8] = []
-            let keys = candidates.map { candidate -> SortKey in
-                let document = contributions[candidate.contribution].itemsDocument
-                return SortKey(document, document.resolve(sort.by, from: candidate.item),
-                               contribution: candidate.contribution, arena: &arena)
+            // In route order, like the candidates: one document at a time.
+            var keys: [SortKey] = []
+            keys.reserveCapacity(candidates.count)
+            for (index, contribution) in contributions.enumerated() {
+                let document = contribution.itemsDocument
+                for item in contribution.items {
+                    keys.append(SortKey(document, document.resolve(sort.by, from: item), contribution: index, arena: &arena))
+                }
             }
             let texts = SortTexts(contributions: contributions, arena: arena)
             // Sorting positions with the position as the last tie-break makes the sort stable.

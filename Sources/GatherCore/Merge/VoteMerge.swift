@@ -27,7 +27,7 @@ public struct VoteMerge: MergeStage {
     public func merge(_ contributions: [UpstreamContribution]) -> MergeOutput {
         var firsts: [(contribution: Int, position: Int)] = []
         var votes: [Int] = []
-        var indexByCanonical: [[UInt8]: Int] = [:]
+        var groups = VoteGroups()
         var counts: [Int] = []
         counts.reserveCapacity(contributions.count)
         for (index, contribution) in contributions.enumerated() {
@@ -36,13 +36,12 @@ public struct VoteMerge: MergeStage {
                 continue
             }
             counts.append(1)
-            let canonical = CanonicalJSON.bytes(contribution.body, found)
-            if let group = indexByCanonical[canonical] {
-                votes[group] += 1
-            } else {
-                indexByCanonical[canonical] = firsts.count
+            let (group, isNew) = groups.group(of: contribution.body, found)
+            if isNew {
                 firsts.append((index, found))
                 votes.append(1)
+            } else {
+                votes[group] += 1
             }
         }
         // The first group with the highest count: ties go to the earliest value in route order.

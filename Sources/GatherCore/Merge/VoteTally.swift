@@ -18,7 +18,7 @@ public struct VoteTally: Sendable {
     private var recorded: [Bool]
     private var recordedCount = 0
     private var groups: [Group] = []
-    private var groupByCanonical: [[UInt8]: Int] = [:]
+    private var grouping = VoteGroups()
     private var winningGroup: Int?
 
     private struct Group: Sendable {
@@ -38,33 +38,29 @@ public struct VoteTally: Sendable {
         self.decision = self.needed > self.upstreams ? .impossible : .pending
     }
 
-    /// Records the answer of `upstream` (route index): the canonical form of its value
-    /// (`CanonicalJSON`), or nil when it failed or has nothing at the vote pointer.
+    /// Records the answer of `upstream` (route index): its value at `position` of `document`,
+    /// or nil when it failed or has nothing at the vote pointer.
     @discardableResult
-    public mutating func record(upstream: Int, canonical: [UInt8]?) -> VoteDecision {
+    public mutating func record(upstream: Int, document: JSONDocument?, position: Int = JSONDocument.root) -> VoteDecision {
         guard recorded.indices.contains(upstream), !recorded[upstream] else { return decision }
         recorded[upstream] = true
         recordedCount += 1
-        if let canonical {
-            count(canonical, from: upstream)
+        if let document {
+            let (group, isNew) = grouping.group(of: document, position)
+            if isNew {
+                groups.append(Group(upstream: upstream, votes: 1))
+            } else {
+                groups[group].votes += 1
+            }
         }
         decide()
         return decision
     }
 
-    /// `record(upstream:canonical:)` with the value's tree; for tests.
+    /// `record(upstream:document:position:)` with the value's tree; for tests.
     @discardableResult
     public mutating func record(upstream: Int, value: JSONValue?) -> VoteDecision {
-        record(upstream: upstream, canonical: value.map { CanonicalJSON.bytes($0) })
-    }
-
-    private mutating func count(_ canonical: [UInt8], from upstream: Int) {
-        if let index = groupByCanonical[canonical] {
-            groups[index].votes += 1
-        } else {
-            groupByCanonical[canonical] = groups.count
-            groups.append(Group(upstream: upstream, votes: 1))
-        }
+        record(upstream: upstream, document: value.flatMap { try? JSONDocument(indexing: $0.serialized()) })
     }
 
     private mutating func decide() {

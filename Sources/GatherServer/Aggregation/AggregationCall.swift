@@ -205,12 +205,11 @@ final class AggregationCall {
                                                   mergesItems: runtime.route.merge.mode.mergesItems))
             }
             if tally != nil {
-                var vote: [UInt8]?
-                if outcome.status == .ok, case .indexed(let answer)? = slots[index].payload {
-                    vote = CanonicalJSON.bytes(answer.body, answer.value ?? JSONDocument.root)
-                }
+                var vote: UpstreamAnswer?
+                if outcome.status == .ok, case .indexed(let answer)? = slots[index].payload { vote = answer }
                 // Recorded even when the machine already finished: the last vote decides the status.
-                let decision = tally!.record(upstream: index, canonical: vote)
+                let decision = tally!.record(upstream: index, document: vote?.body,
+                                             position: vote?.value ?? JSONDocument.root)
                 if decision != .pending && !machine.isFinished {
                     actions += machine.cancelRemaining(now: now())
                 }
