@@ -21,13 +21,8 @@ struct ByteKeyTable {
     /// The position recorded for `key`, or nil after recording `next` for it.
     mutating func position(of key: UnsafeRawBufferPointer, recordingIfNew next: Int) -> Int? {
         let hash = Self.hash(key)
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while slots[slot] >= 0 {
-            let entry = entries[slots[slot]]
-            if entry.hash == hash && matches(entry.start..<entry.end, key) { return entry.position }
-            slot = (slot + 1) & mask
-        }
+        let (slot, found) = probe(key, hash: hash)
+        if let found { return found }
         slots[slot] = entries.count
         let start = arena.count
         arena.append(contentsOf: key)
@@ -38,15 +33,19 @@ struct ByteKeyTable {
 
     /// The position recorded for `key`, if any.
     func position(of key: UnsafeRawBufferPointer) -> Int? {
-        let hash = Self.hash(key)
+        probe(key, hash: Self.hash(key)).found
+    }
+
+    /// The slot holding `key`'s entry (and its position), or the empty slot it would take.
+    private func probe(_ key: UnsafeRawBufferPointer, hash: UInt64) -> (slot: Int, found: Int?) {
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while slots[slot] >= 0 {
             let entry = entries[slots[slot]]
-            if entry.hash == hash && matches(entry.start..<entry.end, key) { return entry.position }
+            if entry.hash == hash && matches(entry.start..<entry.end, key) { return (slot, entry.position) }
             slot = (slot + 1) & mask
         }
-        return nil
+        return (slot, nil)
     }
 
     private func matches(_ stored: Range<Int>, _ key: UnsafeRawBufferPointer) -> Bool {

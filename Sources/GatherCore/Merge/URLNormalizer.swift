@@ -1,3 +1,5 @@
+import Foundation
+
 /// `normalize: url` — makes spellings of the same page compare equal: lowercases the scheme
 /// and host, drops a leading `www.`, the scheme's default port (80 for http/ws, 443 for
 /// https/wss; either one when there is no scheme), the fragment and trailing `/`s of the path.
@@ -99,12 +101,9 @@ public enum URLNormalizer {
     }
 
     private static func firstIndex(of byte: UInt8, in input: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
-        var position = range.lowerBound
-        while position < range.upperBound {
-            if input[position] == byte { return position }
-            position += 1
-        }
-        return nil
+        guard !range.isEmpty, let base = input.baseAddress else { return nil }
+        guard let found = memchr(base + range.lowerBound, Int32(byte), range.count) else { return nil }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
     }
 
     private static func lastIndex(of byte: UInt8, in input: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
