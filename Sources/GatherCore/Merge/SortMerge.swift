@@ -35,17 +35,46 @@ public struct SortMerge: MergeStage {
                     keys.append(SortKey(document, document.resolve(sort.by, from: item), contribution: index, arena: &arena))
                 }
             }
-            let texts = SortTexts(contributions: contributions, arena: arena)
-            // Sorting positions with the position as the last tie-break makes the sort stable.
-            let order = candidates.indices.sorted { left, right in
-                let comparison = SortKey.compare(keys[left], keys[right], order: sort.order, texts: texts)
-                return comparison != 0 ? comparison < 0 : left < right
-            }
+            let order = Self.numericOrder(keys, sort.order) ?? {
+                let texts = SortTexts(contributions: contributions, arena: arena)
+                // Sorting positions with the position as the last tie-break makes the sort stable.
+                return candidates.indices.sorted { left, right in
+                    let comparison = SortKey.compare(keys[left], keys[right], order: sort.order, texts: texts)
+                    return comparison != 0 ? comparison < 0 : left < right
+                }
+            }()
             candidates = order.map { candidates[$0] }
         }
         let merged = ListDeduplication.merge(candidates, dedupe: dedupe, contributions: contributions)
         let items = ListFinishing.finish(merged, limit: limit, provenance: provenance, contributions: contributions)
         return MergeOutput(items: items, counts: contributions.map(\.items.count),
                            summary: SummaryReduction.reduce(summary, over: contributions), contributions: contributions)
+    }
+
+    /// The usual case, prices and scores: every key a number a Double holds exactly (or
+    /// missing). Sorting plain (value, position) pairs then gives the same order as
+    /// `SortKey.compare` at a fraction of its cost; nil sends anything else the general way.
+    private static func numericOrder(_ keys: [SortKey], _ order: SortSpec.Order) -> [Int]? {
+        var numbers: [(value: Double, position: Int)] = []
+        numbers.reserveCapacity(keys.count)
+        var missing: [Int] = []
+        for (position, key) in keys.enumerated() {
+            switch key {
+            case .number(.double(let value)):
+                numbers.append((value, position))
+            case .number(.int(let value)) where value.magnitude <= 1 << 53:
+                numbers.append((Double(value), position))
+            case .missing:
+                missing.append(position)
+            default:
+                return nil
+            }
+        }
+        if order == .asc {
+            numbers.sort { $0.value != $1.value ? $0.value < $1.value : $0.position < $1.position }
+        } else {
+            numbers.sort { $0.value != $1.value ? $0.value > $1.value : $0.position < $1.position }
+        }
+        return numbers.map(\.position) + missing
     }
 }
