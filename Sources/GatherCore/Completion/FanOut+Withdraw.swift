@@ -36,8 +36,35 @@ extension FanOut {
         settleIfRuleMet(at: now, &actions)
         if !isFinished { fillSlots(now: now, &actions) }
         if !isFinished { processDue(through: now, now: now, &actions) }
+        dropSendsOverrunByFinish(&actions)
         refreshWakeup()
         return actions
+    }
+
+    /// A hedge or retry that fell due in the step that also finished the fan-out would be sent
+    /// only to be aborted by the same list of actions: it is taken back here instead, so the
+    /// driver never sends it and the envelope never counts it. Called at the end of each event.
+    mutating func dropSendsOverrunByFinish(_ actions: inout [FanOutAction]) {
+        guard isFinished, actions.last == .finish else { return }
+        var dropped: [AttemptID] = []
+        for action in actions {
+            if case .send(let request) = action, request.kind != .primary { dropped.append(request.id) }
+        }
+        guard !dropped.isEmpty else { return }
+        actions.removeAll { action in
+            switch action {
+            case .send(let request): return dropped.contains(request.id)
+            case .abort(let id): return dropped.contains(id)
+            case .finish: return false
+            }
+        }
+        for id in dropped {
+            guard let index = attemptIndex(of: id) else { continue }
+            attempts[index].withdrawn = true
+            attempts[index].abortReason = nil
+            outcomes[id.upstream].attempts -= 1
+            if attempts[index].kind == .hedge { outcomes[id.upstream].hedged = hasSentHedge(id.upstream) }
+        }
     }
 
     private func hasSentHedge(_ upstream: Int) -> Bool {

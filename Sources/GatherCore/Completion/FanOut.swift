@@ -119,6 +119,7 @@ public struct FanOut: Sendable {
                 if !isFinished { processDue(through: now, now: now, &actions) }
             }
         }
+        dropSendsOverrunByFinish(&actions)
         refreshWakeup()
         return actions
     }
@@ -129,6 +130,7 @@ public struct FanOut: Sendable {
         let now = observe(now)
         var actions: [FanOutAction] = []
         processDue(through: now, now: now, &actions)
+        dropSendsOverrunByFinish(&actions)
         refreshWakeup()
         return actions
     }

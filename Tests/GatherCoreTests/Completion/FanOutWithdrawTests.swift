@@ -44,19 +44,28 @@ struct FanOutWithdrawTests {
         #expect(fanOut.outcomes[0].status == nil)
     }
 
-    @Test func aHedgeRefusedInTheStepThatFinishedIsNotCounted() {
+    @Test func aHedgeDueInTheStepThatFinishesIsNeverRequested() {
         var (fanOut, _) = T.started(T.plan([T.upstream(timeout: 200, replicas: 2, hedgeAfter: 40)]))
         // The primary's answer is handled just after the hedge came due (no wakeup in between):
-        // the machine asks for the hedge first, then finishes; the driver's budget refuses it.
+        // the hedge would go out only to be aborted by the same step, so it is not asked for.
         let actions = fanOut.attemptFinished(T.id(0, 0), .success(httpStatus: 200), now: T.at(41))
-        #expect(actions.contains(T.send(0, 1, replica: 1, kind: .hedge, timeoutAt: 241)))
-        #expect(actions.last == .finish)
-        #expect(fanOut.outcomes[0].attempts == 2)
-        #expect(fanOut.withdraw(T.id(0, 1), now: T.at(40)) == [])
+        #expect(actions == [.finish])
         #expect(fanOut.outcomes[0].attempts == 1)
         #expect(fanOut.outcomes[0].hedged == false)
         #expect(fanOut.outcomes[0].wonBy == .primary)
+        #expect(fanOut.abortReason(of: T.id(0, 1)) == nil)
+        // A late withdrawal of it changes nothing.
         #expect(fanOut.withdraw(T.id(0, 1), now: T.at(41)) == [])
         #expect(fanOut.outcomes[0].attempts == 1)
+    }
+
+    @Test func aHedgeDueJustBeforeALateDeadlineWakeupIsNeverRequested() {
+        // The wakeup for the hedge at 90 comes late, at the deadline: both fall due in one step.
+        var (fanOut, _) = T.started(T.plan([T.upstream(timeout: 100, replicas: 2, hedgeAfter: 90)], deadline: 100))
+        let actions = fanOut.advance(now: T.at(100))
+        #expect(!actions.contains { if case .send = $0 { return true } else { return false } })
+        #expect(actions.last == .finish)
+        #expect(fanOut.outcomes[0].attempts == 1)
+        #expect(fanOut.outcomes[0].status == .timeout)
     }
 }
