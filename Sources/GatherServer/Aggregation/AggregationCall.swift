@@ -3,9 +3,10 @@ import GatherCurl
 import NIOCore
 import NIOHTTP1
 
-/// One client request's fan-out: drives the pure `FanOut` machine with real transfers and a
-/// real timer, then builds the answer. Lives on the client connection's event loop; transfer
-/// completions hop onto it.
+/// The shell of one client request's fan-out: performs what its `AggregationCoordinator`
+/// decides — libcurl transfers, the event-loop timer, the upstreams' health bookkeeping,
+/// progressive events, the answer — and reports back what came of it. Lives on the client
+/// connection's event loop; transfer completions hop onto it.
 final class AggregationCall {
     private let runtime: RouteRuntime
     private let gateway: GatewayContext
@@ -19,25 +20,15 @@ final class AggregationCall {
     private let respond: (JSONResponse) -> Void
     /// Progressive answers: told of each upstream as it settles, before the final `respond`.
     private let onUpstream: (([UInt8]) -> Void)?
-    /// `merge: vote`: decides early, as soon as K agree or agreement became impossible.
-    private var tally: VoteTally?
-    private var settledSeen = 0
     /// Parent ids for upstream attempts: one per attempt, so a hedge and its primary differ.
     private var spanIDs: SplitMixGenerator
 
-    private var machine: FanOut
+    private var coordinator: AggregationCoordinator
     private let startedAt: UInt64
     private var transfers: [(id: AttemptID, handle: TransferHandle, note: AbortNote)] = []
-    /// Hedges and retries a budget refused while actions were being applied; the machine hears
-    /// of them right after.
-    private var refused: [AttemptID] = []
     /// Only for routes with a `max_in_flight` upstream.
     private let grants: GrantRelay?
-    /// One per upstream, in route order.
-    private var slots: [UpstreamSlot]
     private var timer: Scheduled<Void>?
-    private var timerAt: Int64?
-    private var answered = false
 
     private init(runtime: RouteRuntime, gateway: GatewayContext, eventLoop: EventLoop, identity: RequestIdentity,
                  method: String, body: [UInt8]?, urls: [[String]], headers: [[(String, String)]],
@@ -53,23 +44,18 @@ final class AggregationCall {
         self.respond = respond
         self.onUpstream = onUpstream
         self.spanIDs = SplitMixGenerator(seed: identity.spanID)
-        if runtime.route.merge.mode == .vote {
-            tally = VoteTally(upstreams: runtime.route.upstreams.count,
-                              needed: runtime.route.quorumCount ?? VoteTally.majority(of: runtime.route.upstreams.count))
-        }
         self.startedAt = NIODeadline.now().uptimeNanoseconds
         let grants = runtime.limitsInFlight
             ? GrantRelay(eventLoop: eventLoop, healths: runtime.upstreams.map(\.health)) : nil
         self.grants = grants
         let (plan, skipReasons, tickets) = FanOutPlanner.plan(for: runtime, method: method, now: Int64(startedAt),
                                                               waiter: grants?.waiter(for:))
-        self.machine = FanOut(plan: plan, now: 0)
-        self.slots = plan.upstreams.indices.map { index in
-            let planned = plan.upstreams[index]
-            return UpstreamSlot(detail: skipReasons[index],
-                                unsentPrimary: planned.skipped || tickets[index] != nil ? nil : planned.primaryReplica,
-                                ticket: tickets[index])
-        }
+        let route = runtime.route
+        let vote = route.merge.mode == .vote
+            ? (upstreams: route.upstreams.count, needed: route.quorumCount ?? VoteTally.majority(of: route.upstreams.count))
+            : nil
+        self.coordinator = AggregationCoordinator(plan: plan, skipReasons: skipReasons, tickets: tickets, vote: vote,
+                                                  progressive: onUpstream != nil)
         grants?.call = self
     }
 
@@ -149,100 +135,63 @@ final class AggregationCall {
     }
 
     func start() {
-        apply(machine.start())
+        perform(coordinator.start())
     }
 
     func clientGone() {
-        guard !answered else { return }
-        answered = true
-        apply(machine.clientGone(now: now()))
+        perform(coordinator.clientGone(now: now()))
     }
 
     private func now() -> Int64 {
         Int64(NIODeadline.now().uptimeNanoseconds &- startedAt)
     }
 
-    /// Performs the machine's actions, then what they lead to: withdrawn attempts, upstreams
-    /// that settled (progress events, votes), and finally the answer, so every `upstream` event
-    /// goes out before the result.
-    private func apply(_ actions: [FanOutAction]) {
-        var pending = actions
-        var finishing = false
-        while true {
-            for action in pending {
-                switch action {
-                case .send(let attempt): send(attempt)
-                case .abort(let id): abort(id)
-                case .finish: finishing = true
-                }
-            }
-            pending = []
-            if !refused.isEmpty {
-                // Also once finished: the machine then only takes it out of the counts.
-                pending = machine.withdraw(refused.removeFirst(), now: now())
-                continue
-            }
-            pending = observeSettled()
-            if pending.isEmpty { break }
-        }
-        if finishing { finish() }
-        scheduleWakeup()
-    }
-
-    /// Looks at upstreams that became final since last time; returns the machine's actions when
-    /// a vote was decided and the rest is no longer needed.
-    private func observeSettled() -> [FanOutAction] {
-        let settled = machine.settledOrder
-        var actions: [FanOutAction] = []
-        while settledSeen < settled.count {
-            let index = settled[settledSeen]
-            settledSeen += 1
-            let outcome = machine.outcomes[index]
-            if let onUpstream, !answered {
-                let report = UpstreamReports.report(runtime: runtime, index: index, outcome: outcome,
-                                                    count: itemCount(index), detail: slots[index].detail)
-                onUpstream(ProgressEvent.upstream(report, payload: slots[index].payload,
-                                                  mergesItems: runtime.route.merge.mode.mergesItems))
-            }
-            if tally != nil {
-                var vote: UpstreamAnswer?
-                if outcome.status == .ok, case .indexed(let answer)? = slots[index].payload { vote = answer }
-                // Recorded even when the machine already finished: the last vote decides the status.
-                let decision = tally!.record(upstream: index, document: vote?.body,
-                                             position: vote?.value ?? JSONDocument.root)
-                if decision != .pending && !machine.isFinished {
-                    actions += machine.cancelRemaining(now: now())
-                }
+    /// Does what the coordinator asked, in order; a refused hedge or retry goes back to it at
+    /// once, and what that leads to is done next.
+    private func perform(_ actions: [CoordinatorAction]) {
+        var queue = actions
+        var next = 0
+        while next < queue.count {
+            let action = queue[next]
+            next += 1
+            switch action {
+            case .transfer(let attempt):
+                if !startTransfer(attempt) { queue += coordinator.refused(attempt.id, now: now()) }
+            case .abort(let id, let reason):
+                abortTransfer(id, reason: reason)
+            case .progress(let index):
+                writeProgress(of: index)
+            case .releaseSlot(let upstream, let replica):
+                runtime.upstreams[upstream].health.attemptEnded(replica: replica, kind: .primary, end: .abandoned,
+                                                                now: Int64(NIODeadline.now().uptimeNanoseconds))
+            case .withdrawWait(let upstream, let ticket):
+                if runtime.upstreams[upstream].health.cancelWait(ticket: ticket) { coordinator.waitEnded(upstream: upstream) }
+            case .schedule(let instant):
+                schedule(at: instant)
+            case .answer:
+                answer()
             }
         }
-        return actions
     }
 
-    private func itemCount(_ index: Int) -> Int? {
-        if case .indexed(let answer)? = slots[index].payload, runtime.route.merge.mode.mergesItems { return answer.items.count }
-        return nil
+    private func writeProgress(of index: Int) {
+        guard let onUpstream else { return }
+        let slot = coordinator.slots[index]
+        let mergesItems = runtime.route.merge.mode.mergesItems
+        var count: Int?
+        if mergesItems, case .indexed(let answer)? = slot.payload { count = answer.items.count }
+        let report = UpstreamReports.report(runtime: runtime, index: index, outcome: coordinator.machine.outcomes[index],
+                                            count: count, detail: slot.detail)
+        onUpstream(ProgressEvent.upstream(report, payload: slot.payload, mergesItems: mergesItems))
     }
 
-    private func send(_ request: AttemptRequest) {
-        var attempt = request
+    /// Starts the attempt's transfer; false when the upstream's budget refuses a hedge or retry.
+    private func startTransfer(_ attempt: AttemptRequest) -> Bool {
         let upstream = runtime.upstreams[attempt.id.upstream]
         let spec = upstream.spec
         let health = upstream.health
-        switch attempt.kind {
-        case .primary:
-            if slots[attempt.id.upstream].ticket != nil {
-                slots[attempt.id.upstream].parked = attempt  // sent once its slot under max_in_flight comes
-                return
-            }
-            // Admitted (and counted) when planned, or granted later: to that replica.
-            if let replica = slots[attempt.id.upstream].unsentPrimary { attempt.replica = replica }
-            slots[attempt.id.upstream].unsentPrimary = nil
-        case .hedge, .retry:
-            let allowed = attempt.kind == .hedge ? health.allowHedge() : health.allowRetry()
-            guard allowed else {
-                refused.append(attempt.id)
-                return
-            }
+        if attempt.kind != .primary {
+            guard attempt.kind == .hedge ? health.allowHedge() : health.allowRetry() else { return false }
             health.attemptStarted(replica: attempt.replica, kind: attempt.kind)
         }
         let replicas = urls[attempt.id.upstream]
@@ -271,108 +220,46 @@ final class AggregationCall {
             loop.execute { call.value.attemptFinished(id, classified) }
         }
         transfers.append((id, handle, note))
+        return true
     }
 
-    private func abort(_ id: AttemptID) {
-        if slots[id.upstream].parked?.id == id { slots[id.upstream].parked = nil }
+    private func abortTransfer(_ id: AttemptID, reason: AttemptAbortReason?) {
         guard let index = transfers.firstIndex(where: { $0.id == id }) else { return }
-        transfers[index].note.record(machine.abortReason(of: id))
+        transfers[index].note.record(reason)
         gateway.engine.cancel(transfers[index].handle)
         transfers.remove(at: index)
     }
 
-    /// A slot under `max_in_flight` became this request's (already counted in flight at `replica`).
+    /// A `max_in_flight` place became this request's (already counted in flight at `replica`).
     fileprivate func granted(upstream: Int, replica: Int) {
-        let health = runtime.upstreams[upstream].health
-        // Not needed any more (answered, or this upstream already settled, e.g. its parked primary
-        // timed out): the slot goes straight back.
-        guard slots[upstream].ticket != nil, !answered, !machine.isFinished, machine.outcomes[upstream].status == nil else {
-            health.attemptEnded(replica: replica, kind: .primary, end: .abandoned,
-                                now: Int64(NIODeadline.now().uptimeNanoseconds))
-            return
-        }
-        slots[upstream].ticket = nil
-        if var attempt = slots[upstream].parked {
-            slots[upstream].parked = nil
-            attempt.replica = replica
-            send(attempt)
-        } else {
-            slots[upstream].unsentPrimary = replica  // the machine has not sent it yet (max_parallel)
-        }
+        perform(coordinator.granted(upstream: upstream, replica: replica, now: now()))
     }
 
     private func attemptFinished(_ id: AttemptID, _ attempt: ClassifiedAttempt) {
         if let index = transfers.firstIndex(where: { $0.id == id }) { transfers.remove(at: index) }
-        guard !machine.isFinished else { return }
-        let actions = machine.attemptFinished(id, attempt.result, now: now())
-        let upstream = id.upstream
-        if machine.outcomes[upstream].winningAttempt == id {
-            slots[upstream].payload = attempt.payload
-        } else if attempt.detail != nil {
-            slots[upstream].detail = attempt.detail
-        }
-        apply(actions)
+        perform(coordinator.attemptFinished(id, attempt.result, payload: attempt.payload, detail: attempt.detail,
+                                            now: now()))
     }
 
-    private func scheduleWakeup() {
-        guard let wake = machine.nextWakeup, !machine.isFinished else {
-            timer?.cancel()
-            timer = nil
-            timerAt = nil
-            return
-        }
-        if wake == timerAt { return }
-        timer?.cancel()
-        timerAt = wake
-        timer = eventLoop.scheduleTask(deadline: .uptimeNanoseconds(startedAt &+ UInt64(max(0, wake)))) { [self] in
-            timer = nil
-            timerAt = nil
-            apply(machine.advance(now: now()))
-        }
-    }
-
-    private func finish() {
+    private func schedule(at instant: Int64?) {
         timer?.cancel()
         timer = nil
-        for transfer in transfers { gateway.engine.cancel(transfer.handle) }
-        transfers.removeAll()
-        refused.removeAll()
-        let endedAt = Int64(NIODeadline.now().uptimeNanoseconds)
-        for index in slots.indices {
-            slots[index].parked = nil
-            let health = runtime.upstreams[index].health
-            if let ticket = slots[index].ticket, health.cancelWait(ticket: ticket) {
-                slots[index].ticket = nil  // never got a slot: reported as skipped
-                slots[index].detail = "max_in_flight: no slot before the deadline"
-                slots[index].waitedOut = true
-            }
-            if let replica = slots[index].unsentPrimary {
-                health.attemptEnded(replica: replica, kind: .primary, end: .abandoned, now: endedAt)
-                slots[index].unsentPrimary = nil
-            }
+        guard let instant else { return }
+        timer = eventLoop.scheduleTask(deadline: .uptimeNanoseconds(startedAt &+ UInt64(max(0, instant)))) { [self] in
+            timer = nil
+            perform(coordinator.timerFired(now: now()))
         }
-        guard !answered else { return }
-        answered = true
-        var outcomes = machine.outcomes
-        for index in outcomes.indices where slots[index].waitedOut && outcomes[index].status != .ok {
-            outcomes[index].status = .skipped
-            outcomes[index].attempts = 0
-        }
+    }
+
+    private func answer() {
         let buildStartedAt = NIODeadline.now().uptimeNanoseconds
-        let (response, reports) = AnswerBuilder(runtime: runtime, identity: identity, outcomes: outcomes,
-                                                slots: slots, status: answerStatus)
+        let (response, reports) = AnswerBuilder(runtime: runtime, identity: identity, outcomes: coordinator.answerOutcomes,
+                                                slots: coordinator.slots, status: coordinator.answerStatus)
             .build(allocator: ByteBufferAllocator())
         let builtAt = NIODeadline.now().uptimeNanoseconds
         runtime.metrics.recordAnswer(status: Int(response.status.code), durationNanoseconds: Int64(builtAt &- startedAt),
                                      mergeNanoseconds: Int64(builtAt &- buildStartedAt), upstreams: reports)
         respond(response)
-    }
-
-    /// The machine's min_ok verdict, except for a vote: 200 only when K agreed.
-    private var answerStatus: Int {
-        guard let tally else { return machine.responseStatus }
-        if case .agreed = tally.decision { return 200 }
-        return machine.outcomes.contains { $0.status == .timeout } ? 504 : 502
     }
 }
 

@@ -1,11 +1,9 @@
-import GatherCore
-
 /// What one request keeps about one of its upstreams, beside the machine's own outcome.
-struct UpstreamSlot {
+public struct UpstreamSlot: Sendable {
     /// The winning attempt's payload, once the upstream is ok.
-    var payload: AttemptPayload?
+    public internal(set) var payload: AttemptPayload?
     /// Why the upstream failed or was skipped, for the report's `error`.
-    var detail: String?
+    public internal(set) var detail: String?
     /// The replica of an admitted primary not yet sent: admission counted it in flight, so one
     /// never sent (deadline first, max_parallel) must be given back.
     var unsentPrimary: Int?
@@ -15,4 +13,10 @@ struct UpstreamSlot {
     var parked: AttemptRequest?
     /// The deadline came while it still waited: reported as skipped.
     var waitedOut = false
+
+    public init(detail: String?, unsentPrimary: Int?, ticket: UInt64?) {
+        self.detail = detail
+        self.unsentPrimary = unsentPrimary
+        self.ticket = ticket
+    }
 }

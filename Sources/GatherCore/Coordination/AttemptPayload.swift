@@ -1,7 +1,5 @@
-import GatherCore
-
 /// What a successful attempt brought back, kept until the answer is built.
-enum AttemptPayload {
+public enum AttemptPayload: Sendable {
     /// An indexed body with its items (list modes) or its value at the upstream's `items`
     /// pointer (object and vote modes, nil when the whole body is the value).
     case indexed(UpstreamAnswer)
