@@ -28,33 +28,52 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses `""` or `/a/b~1c`; nil when the text is not a pointer (no leading `/`, or a `~`
-    /// not followed by `0` or `1`).
+    /// not followed by `0` or `1`). Read by Unicode scalar, never by Character: a `/` or `~`
+    /// that a combining mark follows is still syntax.
     public init?(_ text: String) {
         if text.isEmpty { self.init(tokens: []); return }
-        guard text.first == "/" else { return nil }
+        let scalars = Array(text.unicodeScalars)
+        guard scalars.first == "/" else { return nil }
         var tokens: [String] = []
-        for raw in text.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
-            var token = ""
-            var iterator = raw.makeIterator()
-            while let character = iterator.next() {
-                if character == "~" {
-                    switch iterator.next() {
-                    case "0": token.append("~")
-                    case "1": token.append("/")
-                    default: return nil
-                    }
-                } else {
-                    token.append(character)
-                }
+        var token = String.UnicodeScalarView()
+        var position = 1
+        while position <= scalars.count {
+            if position == scalars.count || scalars[position] == "/" {
+                tokens.append(String(token))
+                token = String.UnicodeScalarView()
+                position += 1
+                continue
             }
-            tokens.append(token)
+            let scalar = scalars[position]
+            if scalar == "~" {
+                guard position + 1 < scalars.count else { return nil }
+                switch scalars[position + 1] {
+                case "0": token.append("~")
+                case "1": token.append("/")
+                default: return nil
+                }
+                position += 2
+            } else {
+                token.append(scalar)
+                position += 1
+            }
         }
         self.init(tokens: tokens)
     }
 
     public var description: String {
-        tokens.map { "/" + $0.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1") }
-            .joined()
+        var text = String.UnicodeScalarView()
+        for token in tokens {
+            text.append("/")
+            for scalar in token.unicodeScalars {
+                switch scalar {
+                case "~": text.append(contentsOf: "~0".unicodeScalars)
+                case "/": text.append(contentsOf: "~1".unicodeScalars)
+                default: text.append(scalar)
+                }
+            }
+        }
+        return String(text)
     }
 
     /// The value this pointer names in `document`, or nil when any step is missing.

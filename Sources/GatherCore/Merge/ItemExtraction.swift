@@ -24,10 +24,11 @@ public enum ItemExtraction {
         guard !map.isEmpty else {
             return .success(UpstreamAnswer(body: body, items: body.elements(of: list)))
         }
-        return .success(mapped(body, list: list, by: map))
+        return mapped(body, list: list, by: map)
     }
 
-    private static func mapped(_ body: JSONDocument, list: Int, by map: [FieldMapping]) -> UpstreamAnswer {
+    private static func mapped(_ body: JSONDocument, list: Int,
+                               by map: [FieldMapping]) -> Result<UpstreamAnswer, ItemExtractionError> {
         var writer = JSONWriter(reservingCapacity: body.range(list).count + 64)
         writer.writeByte(UInt8(ascii: "["))
         var item = list + 1
@@ -48,8 +49,11 @@ public enum ItemExtraction {
             item = body.next(item)
         }
         writer.writeByte(UInt8(ascii: "]"))
-        // Built from values already validated, so indexing it cannot fail.
-        let document = (try? JSONDocument(indexing: writer.bytes)) ?? body
-        return UpstreamAnswer(body: body, itemsDocument: document, items: document.elements(of: JSONDocument.root))
+        // Built from values already validated, so only the depth limit can refuse it: a field
+        // mapping a whole item nests it one level deeper than the body held it.
+        guard let document = try? JSONDocument(indexing: writer.bytes) else {
+            return .failure(ItemExtractionError(message: "map: items nest deeper than \(JSONParser.maximumDepth) levels"))
+        }
+        return .success(UpstreamAnswer(body: body, itemsDocument: document, items: document.elements(of: JSONDocument.root)))
     }
 }

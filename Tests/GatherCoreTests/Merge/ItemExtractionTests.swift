@@ -57,3 +57,14 @@ import Testing
         #expect(try result.get().body.text(of: JSONDocument.root).hasPrefix(#"{"results""#))
     }
 }
+
+extension ItemExtractionTests {
+    /// Found by fuzzing: a field mapping a whole item nests it one level deeper; past the depth
+    /// limit that is bad_body, never the unmapped body.
+    @Test func mappingPastTheDepthLimitIsAnError() throws {
+        let depth = JSONParser.maximumDepth
+        let body = try JSONDocument(indexing: Array((String(repeating: "[", count: depth) + String(repeating: "]", count: depth)).utf8))
+        let result = ItemExtraction.answer(from: body, at: nil, map: [FieldMapping(field: "whole", pointer: .root)])
+        #expect(error(result) == ItemExtractionError(message: "map: items nest deeper than 256 levels"))
+    }
+}
