@@ -23,7 +23,10 @@ let package = Package(
     ],
     targets: [
         // Pure logic: no sockets, no threads, no clocks of its own.
-        .target(name: "GatherCore", dependencies: ["Yams"], swiftSettings: v5),
+        .target(name: "GatherCore", dependencies: ["Yams", "CTLSFiles"], swiftSettings: v5),
+        // Route files' TLS PEM files checked at load with the OpenSSL libcurl handshakes with
+        // (libssl-dev: headers; libcrypto is already libcurl's).
+        .target(name: "CTLSFiles", linkerSettings: [.linkedLibrary("crypto")]),
 
         // libcurl: the system library, typed C wrappers, and the transfer engine.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
