@@ -198,8 +198,9 @@ enum EasyHandleSetup {
         let verify = options?.verify ?? true
         errors.check(gather_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, verify ? 1 : 0))
         errors.check(gather_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, verify ? 2 : 0))
-        // CAINFO_BLOB is read beside the default CA file and folder: a private CA is added to
-        // the system's, not put in their place.
+        // With CAINFO_BLOB set, libcurl (OpenSSL) trusts the blob and the CA folder (Debian's
+        // libcurl defaults it to /etc/ssl/certs, the system's CAs, hashed), no longer the bundle
+        // file: a private CA is added to the system's, not put in their place.
         errors.check(setBlob(handle, CURLOPT_CAINFO_BLOB, options?.caPEM))
         errors.check(setBlob(handle, CURLOPT_SSLCERT_BLOB, options?.certificatePEM))
         errors.check(setBlob(handle, CURLOPT_SSLKEY_BLOB, options?.keyPEM))
