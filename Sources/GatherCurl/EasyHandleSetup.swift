@@ -46,8 +46,11 @@ enum EasyHandleSetup {
         check(gather_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0))
         // An empty proxy disables proxies, including the environment's http_proxy.
         check(gather_easy_setopt_str(handle, CURLOPT_PROXY, ""))
-        // Bytes pass through as the upstream sent them.
-        check(gather_easy_setopt_long(handle, CURLOPT_HTTP_CONTENT_DECODING, 0))
+        // Compressed answers are asked for and decoded as they arrive: the body callback counts
+        // decoded bytes against max_body, so a decompression bomb stops at the limit. A route's
+        // own Accept-Encoding header replaces this one (libcurl still decodes what it knows).
+        check(gather_easy_setopt_str(handle, CURLOPT_ACCEPT_ENCODING, acceptEncoding))
+        check(gather_easy_setopt_long(handle, CURLOPT_HTTP_CONTENT_DECODING, 1))
         check(gather_easy_setopt_ptr(handle, CURLOPT_ERRORBUFFER, easy.errorBuffer))
         // Same function pointers every time; only the userdata changes between transfers.
         check(gather_easy_set_write_callback(handle, CurlCallbacks.write, userdata))
@@ -217,6 +220,8 @@ enum EasyHandleSetup {
         guard let bytes else { return gather_easy_setopt_blob(handle, option, nil, 0) }
         return bytes.withUnsafeBytes { gather_easy_setopt_blob(handle, option, $0.baseAddress, $0.count) }
     }
+
+    static let acceptEncoding = "gzip, br, zstd"
 
     private static let expectRemoval: [UInt8] = Array("Expect:".utf8) + [0]
     private static let contentTypeRemoval: [UInt8] = Array("Content-Type:".utf8) + [0]
