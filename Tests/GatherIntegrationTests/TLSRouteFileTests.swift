@@ -95,6 +95,8 @@ struct TLSRouteFileTests {
                 == ["tls.yaml:9:22: tls.cert '\(certs.clientPEM)' needs tls.key: the private key of that certificate"])
         #expect(Self.parse("        tls: { key: \(certs.clientKey) }").errors
                 == ["tls.yaml:9:21: tls.key '\(certs.clientKey)' needs tls.cert: the certificate of that key"])
+        // Every problem of a block in one run: a missing CA and a key that is not the certificate's.
+        #expect(Self.parse("        tls: { ca: \(folder)/nope.pem, cert: \(certs.clientPEM), key: \(certs.serverKey) }").errors.count == 2)
         // A route-level file is located in the route's block.
         #expect(Self.parse("", routeLines: "    tls: { ca: \(folder)/nope.pem }").errors
                 == ["tls.yaml:5:16: tls.ca '\(folder)/nope.pem': no such file or folder"])

@@ -65,7 +65,9 @@ extension RouteFileParser {
     /// key that belongs to the certificate). nil when neither is written; `failed` on errors.
     mutating func resolveTLS(route: TLSFields?, upstream: TLSFields?) -> (tls: UpstreamTLS?, failed: Bool) {
         guard route != nil || upstream != nil else { return (nil, false) }
-        if route?.failed == true || upstream?.failed == true { return (nil, true) }
+        // A field with an error is already reported; cert and key that did load are still
+        // checked as a pair, so that one run reports every problem.
+        let failed = route?.failed == true || upstream?.failed == true
         let ca = upstream?.ca ?? route?.ca
         let certificate = upstream?.certificate ?? route?.certificate
         let key = upstream?.key ?? route?.key
@@ -88,6 +90,7 @@ extension RouteFileParser {
                 return (nil, true)
             }
         }
+        if failed { return (nil, true) }
         let tls = UpstreamTLS(caPEM: ca?.pem, certificatePEM: certificate?.pem, keyPEM: key?.pem,
                               verify: verify?.value ?? true, serverName: serverName, caPath: ca?.path,
                               certificatePath: certificate?.path, keyPath: key?.path,
