@@ -25,8 +25,11 @@ let package = Package(
         // Pure logic: no sockets, no threads, no clocks of its own. NIOCore only for ByteBuffer,
         // the value type answers are written into.
         .target(name: "GatherCore", dependencies: [
-            "Yams", .product(name: "NIOCore", package: "swift-nio"),
+            "Yams", "CTLSFiles", .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: v5),
+        // Route files' TLS PEM files checked at load with the OpenSSL libcurl handshakes with
+        // (libssl-dev: headers; libcrypto is already libcurl's).
+        .target(name: "CTLSFiles", linkerSettings: [.linkedLibrary("crypto")]),
 
         // libcurl: the system library, typed C wrappers, and the transfer engine.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl",

@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "CCurlShim.h"
 
+#include <curl/mprintf.h>
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -100,6 +102,84 @@ CURLcode gather_multi_message_result(const CURLMsg *message) {
 
 int gather_multi_message_is_done(const CURLMsg *message) {
     return message->msg == CURLMSG_DONE;
+}
+
+CURLcode gather_easy_setopt_blob(CURL *easy, CURLoption option, const void *data, size_t length) {
+    if (!data) return curl_easy_setopt(easy, option, (struct curl_blob *)NULL);
+    struct curl_blob blob;
+    blob.data = (void *)data;
+    blob.len = length;
+    blob.flags = CURL_BLOB_COPY;
+    return curl_easy_setopt(easy, option, &blob);
+}
+
+static pthread_once_t share_once = PTHREAD_ONCE_INIT;
+static CURLSH *session_share = NULL;
+static pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
+
+static void share_lock(CURL *handle, curl_lock_data data, curl_lock_access access, void *userptr) {
+    (void)handle; (void)access; (void)userptr;
+    pthread_mutex_lock(&share_locks[data]);
+}
+
+static void share_unlock(CURL *handle, curl_lock_data data, void *userptr) {
+    (void)handle; (void)userptr;
+    pthread_mutex_unlock(&share_locks[data]);
+}
+
+static void make_session_share(void) {
+    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_init(&share_locks[i], NULL);
+    CURLSH *share = curl_share_init();
+    if (!share) return;
+    if (curl_share_setopt(share, CURLSHOPT_LOCKFUNC, share_lock) != CURLSHE_OK
+        || curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, share_unlock) != CURLSHE_OK
+        || curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK) {
+        curl_share_cleanup(share);
+        return;
+    }
+    session_share = share;
+}
+
+CURLSH *gather_tls_session_share(void) {
+    pthread_once(&share_once, make_session_share);
+    return session_share;
+}
+
+int gather_url_for_server_name(const char *url, const char *host, char **rewritten, char **connect_to,
+                               char **authority) {
+    *rewritten = NULL;
+    *connect_to = NULL;
+    *authority = NULL;
+    CURLU *parsed = curl_url();
+    if (!parsed) return CURLUE_OUT_OF_MEMORY;
+    char *original_host = NULL;
+    char *port = NULL;
+    char *written_port = NULL;
+    CURLUcode code = curl_url_set(parsed, CURLUPART_URL, url, 0);
+    if (code == CURLUE_OK) code = curl_url_get(parsed, CURLUPART_HOST, &original_host, 0);
+    if (code == CURLUE_OK) code = curl_url_get(parsed, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
+    int has_port = code == CURLUE_OK && curl_url_get(parsed, CURLUPART_PORT, &written_port, 0) == CURLUE_OK;
+    if (code == CURLUE_OK) code = curl_url_set(parsed, CURLUPART_HOST, host, 0);
+    if (code == CURLUE_OK) code = curl_url_get(parsed, CURLUPART_URL, rewritten, 0);
+    if (code == CURLUE_OK) {
+        // libcurl memory, so that one free function fits both strings.
+        *connect_to = curl_maprintf("%s:%s:%s:%s", host, port, original_host, port);
+        *authority = has_port ? curl_maprintf("%s:%s", original_host, port) : curl_maprintf("%s", original_host);
+        if (!*connect_to || !*authority) code = CURLUE_OUT_OF_MEMORY;
+    }
+    if (code != CURLUE_OK) {
+        curl_free(*rewritten);
+        curl_free(*connect_to);
+        curl_free(*authority);
+        *rewritten = NULL;
+        *connect_to = NULL;
+        *authority = NULL;
+    }
+    curl_free(written_port);
+    curl_free(original_host);
+    curl_free(port);
+    curl_url_cleanup(parsed);
+    return code;
 }
 
 static pthread_once_t global_init_once = PTHREAD_ONCE_INIT;

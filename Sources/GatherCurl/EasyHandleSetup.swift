@@ -44,11 +44,13 @@ enum EasyHandleSetup {
         check(gather_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
         check(gather_easy_setopt_long(handle, CURLOPT_TCP_NODELAY, 1))
         check(gather_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0))
-        check(gather_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, gather_http_version_1_1))
         // An empty proxy disables proxies, including the environment's http_proxy.
         check(gather_easy_setopt_str(handle, CURLOPT_PROXY, ""))
-        // Bytes pass through as the upstream sent them.
-        check(gather_easy_setopt_long(handle, CURLOPT_HTTP_CONTENT_DECODING, 0))
+        // Compressed answers are asked for and decoded as they arrive: the body callback counts
+        // decoded bytes against max_body, so a decompression bomb stops at the limit. A route's
+        // own Accept-Encoding header replaces this one (libcurl still decodes what it knows).
+        check(gather_easy_setopt_str(handle, CURLOPT_ACCEPT_ENCODING, acceptEncoding))
+        check(gather_easy_setopt_long(handle, CURLOPT_HTTP_CONTENT_DECODING, 1))
         check(gather_easy_setopt_ptr(handle, CURLOPT_ERRORBUFFER, easy.errorBuffer))
         // Same function pointers every time; only the userdata changes between transfers.
         check(gather_easy_set_write_callback(handle, CurlCallbacks.write, userdata))
@@ -78,6 +80,13 @@ enum EasyHandleSetup {
             }
         }
 
+        // After a reset only HTTP/1.1 needs saying; other connection options, when there are any.
+        if let options = request.connection {
+            applyConnection(options, on: handle, errors: &errors)
+        } else {
+            check(gather_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, gather_http_version_1_1))
+        }
+        easy.applied.options = request.connection
         if let problem = errors.problem(on: easy) { return problem }
         return configurePerRequest(easy, for: transfer, sendsBody: plan.sendsBody, scratch: &scratch, plainGet: plainGet)
     }
@@ -92,13 +101,27 @@ enum EasyHandleSetup {
         func check(_ code: CURLcode) { errors.check(code) }
         let timeout = min(max(request.timeoutMilliseconds, 1), longestTimeoutMilliseconds)
         let userdata = Unmanaged.passUnretained(transfer).toOpaque()
-        check(request.url.withCString { gather_easy_setopt_str(handle, CURLOPT_URL, $0) })
+        // A kept plain-GET handle may hold another upstream's HTTP version and TLS settings.
+        if easy.applied.options !== request.connection {
+            applyConnection(request.connection, on: handle, errors: &errors)
+            easy.applied.options = request.connection
+        }
+        var hostHeader: String?
+        if let serverName = request.connection?.serverName {
+            let made = ServerNameRoute.make(url: request.url, serverName: serverName)
+            guard let route = made.route else { return made.problem }
+            check(route.url.withCString { gather_easy_setopt_str(handle, CURLOPT_URL, $0) })
+            check(gather_easy_setopt_slist(handle, CURLOPT_CONNECT_TO, request.connection?.connectTo(route.connectTo)))
+            hostHeader = route.hostHeader
+        } else {
+            check(request.url.withCString { gather_easy_setopt_str(handle, CURLOPT_URL, $0) })
+        }
         check(gather_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, timeout))
         check(gather_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, min(timeout, connectTimeoutCapMilliseconds)))
         check(gather_easy_setopt_ptr(handle, CURLOPT_PRIVATE, userdata))
         check(gather_easy_setopt_ptr(handle, CURLOPT_WRITEDATA, userdata))
         check(gather_easy_setopt_ptr(handle, CURLOPT_HEADERDATA, userdata))
-        if let problem = buildHeaderList(for: transfer, sendsBody: sendsBody, scratch: &scratch) {
+        if let problem = buildHeaderList(for: transfer, sendsBody: sendsBody, hostHeader: hostHeader, scratch: &scratch) {
             return problem
         }
         check(gather_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, transfer.headerList))
@@ -107,8 +130,10 @@ enum EasyHandleSetup {
         return nil
     }
 
-    private static func buildHeaderList(for transfer: Transfer, sendsBody: Bool, scratch: inout [UInt8]) -> String? {
+    private static func buildHeaderList(for transfer: Transfer, sendsBody: Bool, hostHeader: String?,
+                                        scratch: inout [UInt8]) -> String? {
         var hasContentType = false
+        var hasHost = false
         for (name, value) in transfer.request.headers {
             switch RequestHeaderEncoder.encode(name: name, value: value, into: &scratch) {
             case .invalid(let problem):
@@ -121,7 +146,15 @@ enum EasyHandleSetup {
                 }
                 if RequestHeaderEncoder.equalsIgnoringASCIICase(name, "content-type") {
                     hasContentType = true
+                } else if RequestHeaderEncoder.equalsIgnoringASCIICase(name, "host") {
+                    hasHost = true
                 }
+            }
+        }
+        // With `server_name` the url names that host; the Host header still names the url's.
+        if let hostHeader, !hasHost {
+            guard append(Array("Host: \(hostHeader)".utf8) + [0], to: transfer) else {
+                return "out of memory building request headers"
             }
         }
         // libcurl would announce `Expect: 100-continue` for big bodies and wait a round trip.
@@ -150,6 +183,45 @@ enum EasyHandleSetup {
         transfer.headerList = extended
         return true
     }
+
+    /// HTTP version and TLS options: `options`' values, or libcurl's defaults (HTTP/1.1, the
+    /// system's CAs, verified, no client certificate) where it has none. Blobs are copied.
+    private static func applyConnection(_ options: UpstreamConnectionOptions?, on handle: UnsafeMutableRawPointer,
+                                        errors: inout CurlOptionErrors) {
+        let version: Int
+        switch options?.httpVersion ?? .http1_1 {
+        case .http1_1: version = gather_http_version_1_1
+        case .http2: version = gather_http_version_2_tls
+        case .h2c: version = gather_http_version_2_prior_knowledge
+        }
+        errors.check(gather_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, version))
+        // HTTP/2: wait for the connection being set up rather than open one per request, so
+        // requests to one host multiplex over it (CURLPIPE_MULTIPLEX on the multi handle).
+        errors.check(gather_easy_setopt_long(handle, CURLOPT_PIPEWAIT, version == gather_http_version_1_1 ? 0 : 1))
+        let verify = options?.verify ?? true
+        errors.check(gather_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, verify ? 1 : 0))
+        errors.check(gather_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, verify ? 2 : 0))
+        // With CAINFO_BLOB set, libcurl (OpenSSL) trusts the blob and the CA folder (Debian's
+        // libcurl defaults it to /etc/ssl/certs, the system's CAs, hashed), no longer the bundle
+        // file: a private CA is added to the system's, not put in their place.
+        errors.check(setBlob(handle, CURLOPT_CAINFO_BLOB, options?.caPEM))
+        errors.check(setBlob(handle, CURLOPT_SSLCERT_BLOB, options?.certificatePEM))
+        errors.check(setBlob(handle, CURLOPT_SSLKEY_BLOB, options?.keyPEM))
+        if options?.certificatePEM != nil {
+            errors.check(gather_easy_setopt_str(handle, CURLOPT_SSLCERTTYPE, "PEM"))
+            errors.check(gather_easy_setopt_str(handle, CURLOPT_SSLKEYTYPE, "PEM"))
+        }
+        if options?.serverName == nil {
+            errors.check(gather_easy_setopt_slist(handle, CURLOPT_CONNECT_TO, nil))
+        }
+    }
+
+    private static func setBlob(_ handle: UnsafeMutableRawPointer, _ option: CURLoption, _ bytes: [UInt8]?) -> CURLcode {
+        guard let bytes else { return gather_easy_setopt_blob(handle, option, nil, 0) }
+        return bytes.withUnsafeBytes { gather_easy_setopt_blob(handle, option, $0.baseAddress, $0.count) }
+    }
+
+    static let acceptEncoding = "gzip, br, zstd"
 
     private static let expectRemoval: [UInt8] = Array("Expect:".utf8) + [0]
     private static let contentTypeRemoval: [UInt8] = Array("Content-Type:".utf8) + [0]

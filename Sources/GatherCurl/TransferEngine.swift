@@ -65,6 +65,16 @@ public final class TransferEngine: @unchecked Sendable {
         return TransferHandle(transfer)
     }
 
+    /// Changes the engine-wide limit of connections to one host (each thread gets its share,
+    /// rounded up); transfers past it wait in libcurl's queue for a connection. Takes effect on
+    /// each thread before the transfers started after this call.
+    public func setMaxConnectionsPerHost(_ total: Int) {
+        let perThread = TransferEngine.share(of: total, among: max(transferThreads.count, 1))
+        for thread in transferThreads {
+            _ = thread.inbox.post(.limitConnectionsPerHost(perThread))
+        }
+    }
+
     /// Aborts the transfer if it is still running: its connection is closed and its completion
     /// gets `.cancelled`. A no-op once it has completed. Callable from any thread.
     public func cancel(_ handle: TransferHandle) {

@@ -61,6 +61,7 @@ final class TransferThread {
         gather_multi_set_timer_callback(multi, CurlCallbacks.timer, me)
         gather_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, max(maxConnectionsPerHost, 1))
         gather_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(maxCachedConnections, 1))
+        gather_multi_setopt_long(multi, CURLMOPT_PIPELINING, gather_pipe_multiplex)
     }
 
     deinit {
@@ -202,6 +203,8 @@ final class TransferThread {
             if transfer.state == .active {
                 finish(transfer, .failed(.cancelled, message: "cancelled"))
             }
+        case .limitConnectionsPerHost(let limit):
+            gather_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, max(limit, 1))
         case .stop:
             running = false
         }

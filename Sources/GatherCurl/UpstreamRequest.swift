@@ -18,6 +18,8 @@ public struct UpstreamRequest: Sendable {
     public var maxBodyBytes: Int
     /// Open a new connection instead of reusing a cached one (hedged attempts).
     public var freshConnection: Bool
+    /// HTTP version and TLS; nil: HTTP/1.1, the system's CAs, verified.
+    public var connection: UpstreamConnectionOptions?
 
     public init(
         method: String = "GET",
@@ -26,7 +28,8 @@ public struct UpstreamRequest: Sendable {
         body: [UInt8]? = nil,
         timeoutMilliseconds: Int = 30_000,
         maxBodyBytes: Int = 8 * 1024 * 1024,
-        freshConnection: Bool = false
+        freshConnection: Bool = false,
+        connection: UpstreamConnectionOptions? = nil
     ) {
         self.method = method
         self.url = url
@@ -35,5 +38,6 @@ public struct UpstreamRequest: Sendable {
         self.timeoutMilliseconds = timeoutMilliseconds
         self.maxBodyBytes = maxBodyBytes
         self.freshConnection = freshConnection
+        self.connection = connection
     }
 }

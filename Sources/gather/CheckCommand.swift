@@ -14,5 +14,9 @@ struct CheckCommand: ParsableCommand {
         for route in loaded {
             print(RouteSummary.line(for: route))
         }
+        // Warnings do not fail the check: the files load as they are.
+        for warning in RouteWarning.check(loaded) {
+            StandardError.print(warning.description)
+        }
     }
 }

@@ -31,6 +31,9 @@ final class RouteReloader: @unchecked Sendable {
             fields.merge(RouteLogFields.changes(from: previous, to: routes)) { $1 }
             fields["reason"] = "\(reason)"
             logger.info("routes reloaded", metadata: fields)
+            for warning in RouteWarning.check(routes) {
+                logger.warning("route file warning", metadata: ["warning": "\(warning)"])
+            }
         case .failure(let failure):
             server.reloadFailed()
             for error in failure.errors {

@@ -73,6 +73,9 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("routes loaded", metadata: RouteLogFields.summary(loaded).merging(
             ["from": "\(routes.joined(separator: ","))"]) { $1 })
         for route in loaded { logger.info("route", metadata: RouteLogFields.route(route)) }
+        for warning in RouteWarning.check(loaded) {
+            logger.warning("route file warning", metadata: ["warning": "\(warning)"])
+        }
         let server = try await GatewayServer.start(routes: loaded, configuration: configuration, logger: logger)
         server.bootstrapMetricsSystem()
         let hangups = await UnixSignalsSequence(trapping: .sighup)

@@ -63,6 +63,26 @@ static const int gather_cselect_out = CURL_CSELECT_OUT;
 static const int gather_cselect_err = CURL_CSELECT_ERR;
 static const int gather_error_size = CURL_ERROR_SIZE;
 static const long gather_http_version_1_1 = CURL_HTTP_VERSION_1_1;
+static const long gather_http_version_2_tls = CURL_HTTP_VERSION_2TLS;
+static const long gather_http_version_2_prior_knowledge = CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
+static const long gather_pipe_multiplex = CURLPIPE_MULTIPLEX;
+
+// MARK: TLS
+
+/// Sets a blob option (CURLOPT_CAINFO_BLOB, CURLOPT_SSLCERT_BLOB, CURLOPT_SSLKEY_BLOB) to a copy
+/// of `length` bytes; `data` NULL clears it.
+CURLcode gather_easy_setopt_blob(CURL *easy, CURLoption option, const void *data, size_t length);
+
+/// One process-wide share handle holding TLS sessions (locked per data kind): a connection any
+/// transfer thread opens resumes a session another one made. NULL when libcurl refuses one.
+CURLSH *gather_tls_session_share(void);
+
+/// `url` with its host replaced by `host`, the CURLOPT_CONNECT_TO entry
+/// "host:port:original-host:port" that still connects where `url` pointed (for SNI and the
+/// name checked differing from the address), and the url's own authority for the Host header.
+/// All three from libcurl (free with curl_free); 0 on success, else a CURLUcode.
+int gather_url_for_server_name(const char *url, const char *host, char **rewritten, char **connect_to,
+                               char **authority);
 
 /// curl_global_init(CURL_GLOBAL_ALL) exactly once per process, thread-safe; returns its result.
 CURLcode gather_curl_global_init_once(void);

@@ -1,5 +1,5 @@
 /// Where in a route file something was written, for `FILE:LINE:COL: message` errors.
-public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
+public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
     public var file: String
     public var line: Int
     public var column: Int

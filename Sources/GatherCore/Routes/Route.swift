@@ -33,6 +33,13 @@ public struct Route: Sendable {
         self.location = location
     }
 
+    /// The per-host connection limit the transfer engine applies for a set of routes: libcurl
+    /// keeps one per connection pool, so the smallest `max_connections` written anywhere (every
+    /// written bound then holds), else `UpstreamSpec.defaultMaxConnections`.
+    public static func connectionsPerHost(_ routes: [Route]) -> Int {
+        routes.lazy.flatMap(\.upstreams).compactMap(\.maxConnections).min() ?? UpstreamSpec.defaultMaxConnections
+    }
+
     /// K for `complete: quorum` and merge mode `vote`: `quorum` resolved against the number of
     /// upstreams, or for `vote` without one a majority; nil when neither applies.
     public var quorumCount: Int? {

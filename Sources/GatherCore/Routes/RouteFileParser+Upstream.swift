@@ -2,7 +2,8 @@ import Yams
 
 extension RouteFileParser {
     static let upstreamKeys = ["name", "url", "shards", "timeout", "items", "map", "weight", "headers", "hedge",
-                               "replicas", "retry", "idempotent", "max_in_flight", "circuit", "max_body", "group"]
+                               "replicas", "retry", "idempotent", "max_in_flight", "circuit", "max_body", "group",
+                               "tls", "http", "max_connections"]
     static let maxShards = 10_000
 
     /// One upstream block, expanded into one upstream per shard; empty when it had errors.
@@ -39,11 +40,29 @@ extension RouteFileParser {
             }
         }
 
+        let urls = url.map { [$0] + replicas } ?? []
+        let ownTLS = fields["tls"].flatMap { parseTLS($0, "tls") }
+        if let tlsNode = fields["tls"], ownTLS?.failed == false, url != nil, !urls.contains(where: \.isHTTPS) {
+            reader.fail(tlsNode, "tls applies to https:// urls, and this upstream has none")
+        }
+        // The route's tls is for its https:// upstreams; a plain one ignores it.
+        let routeTLS = urls.contains(where: \.isHTTPS) ? context.connection.tls : nil
+        let tls = resolveTLS(route: routeTLS, upstream: ownTLS).tls
+        var http: UpstreamHTTPVersion?
+        if let httpNode = fields["http"], let version = parseHTTPVersion(httpNode, "http") {
+            if checkHTTPVersion(version, httpNode, urls: urls, upstreamName: name ?? "", fromRoute: false) { http = version }
+        } else if let (version, httpNode) = context.connection.http {
+            if checkHTTPVersion(version, httpNode, urls: urls, upstreamName: name ?? "", fromRoute: true) { http = version }
+        }
+        let maxConnections = fields["max_connections"].flatMap { reader.integer($0, "max_connections", in: 1...100_000) }
+            ?? context.connection.maxConnections
+
         guard reader.errors.count == errorsBefore, let name, let url else { return [] }
         let upstream = UpstreamSpec(name: name, url: url, replicas: replicas, timeout: timeout ?? context.deadline ?? .zero,
                                     items: items ?? context.mergeItems, map: map, weight: weight, headers: headers,
                                     hedge: hedge, retry: retry, maxInFlight: maxInFlight, circuit: circuit,
-                                    idempotent: idempotent, maxBody: maxBody, group: group, location: reader.location(fields["name"] ?? node))
+                                    idempotent: idempotent, maxBody: maxBody, group: group, tls: tls, http: http,
+                                    maxConnections: maxConnections, location: reader.location(fields["name"] ?? node))
         guard let shards else { return [upstream] }
         return (0..<shards).map { index in
             var shard = upstream

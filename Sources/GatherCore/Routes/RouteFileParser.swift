@@ -6,7 +6,7 @@ struct RouteFileParser {
     var reader: NodeReader
 
     static let routeKeys = ["name", "match", "deadline", "complete", "quorum", "min_ok", "forward_headers",
-                            "max_parallel", "upstreams", "merge"]
+                            "max_parallel", "upstreams", "merge", "tls", "http", "max_connections"]
     /// Guards against a file (or YAML aliases) expanding into more than anyone runs.
     static let maxUpstreamsPerRoute = 10_000
 
@@ -53,6 +53,14 @@ struct RouteFileParser {
         let forwardHeaders = fields["forward_headers"].flatMap { parseForwardHeaders($0) } ?? []
         let maxParallel = fields["max_parallel"].flatMap { reader.integer($0, "max_parallel", in: 1...1_000_000) }
         let merge = fields["merge"].flatMap { parseMerge($0) } ?? MergeSpec()
+        var connection = ConnectionDefaults()
+        connection.tls = fields["tls"].flatMap { parseTLS($0, "tls") }
+        if let httpNode = fields["http"], let version = parseHTTPVersion(httpNode, "http") {
+            connection.http = (version, httpNode)
+        }
+        connection.maxConnections = fields["max_connections"].flatMap {
+            reader.integer($0, "max_connections", in: 1...100_000)
+        }
 
         var upstreams: [UpstreamSpec] = []
         // Upstreams with errors of their own are left out of `upstreams`; the count of entries
@@ -63,7 +71,8 @@ struct RouteFileParser {
             if items.isEmpty { reader.fail(upstreamsNode, "upstreams must list at least one upstream") }
             let context = UpstreamContext(routeName: name ?? "", deadline: deadline,
                                           pathParameters: path.map { Set($0.parameterNames) },
-                                          pathSource: path?.source ?? "", mergeMode: merge.mode, mergeItems: merge.items)
+                                          pathSource: path?.source ?? "", mergeMode: merge.mode, mergeItems: merge.items,
+                                          connection: connection)
             var firstByName: [String: SourceLocation] = [:]
             for item in items {
                 for upstream in parseUpstream(item, context) {
@@ -80,6 +89,11 @@ struct RouteFileParser {
                     return nil
                 }
             }
+        }
+
+        if let tlsNode = fields["tls"], connection.tls?.failed == false, !upstreams.isEmpty,
+           !upstreams.contains(where: { ([$0.url] + $0.replicas).contains(where: \.isHTTPS) }) {
+            reader.fail(tlsNode, "tls applies to https:// upstreams, and this route has none")
         }
 
         checkThresholds(fields, complete: complete, quorum: quorum, minOK: minOK, mergeMode: merge.mode,

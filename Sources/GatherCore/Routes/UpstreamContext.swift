@@ -8,4 +8,6 @@ struct UpstreamContext {
     var pathSource: String
     var mergeMode: MergeSpec.Mode
     var mergeItems: JSONPointer?
+    /// The route's `tls`, `http` and `max_connections`, which its upstreams inherit.
+    var connection = RouteFileParser.ConnectionDefaults()
 }

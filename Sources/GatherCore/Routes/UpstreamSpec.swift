@@ -24,18 +24,26 @@ public struct UpstreamSpec: Sendable {
     public var maxBody: Int
     /// `object` mode: put this upstream's value under this key.
     public var group: String?
+    /// `tls:` (the route's under the upstream's); nil: the system's CAs, verified, no client certificate.
+    public var tls: UpstreamTLS?
+    /// `http:`; nil: HTTP/1.1 for `http://`, HTTP/2 by ALPN for `https://`.
+    public var http: UpstreamHTTPVersion?
+    /// `max_connections:` (the upstream's, else the route's); nil when neither wrote one.
+    public var maxConnections: Int?
     /// The index within a `shards:` block, nil for an ordinary upstream.
     public var shardIndex: Int?
     public var location: SourceLocation
 
     public static let defaultMaxBody = 8 << 20
+    public static let defaultMaxConnections = 64
 
     public init(name: String, url: URLTemplate, replicas: [URLTemplate] = [], timeout: Duration,
                 items: JSONPointer? = nil, map: [FieldMapping] = [], weight: Double = 1,
                 headers: [(name: String, value: HeaderTemplate)] = [], hedge: HedgeSpec? = nil,
                 retry: RetrySpec? = nil, maxInFlight: Int? = nil, circuit: CircuitSpec? = nil,
                 idempotent: Bool = false, maxBody: Int = UpstreamSpec.defaultMaxBody, group: String? = nil,
-                shardIndex: Int? = nil,
+                shardIndex: Int? = nil, tls: UpstreamTLS? = nil, http: UpstreamHTTPVersion? = nil,
+                maxConnections: Int? = nil,
                 location: SourceLocation = SourceLocation(file: "", line: 0, column: 0)) {
         self.name = name
         self.url = url
@@ -53,6 +61,9 @@ public struct UpstreamSpec: Sendable {
         self.maxBody = maxBody
         self.group = group
         self.shardIndex = shardIndex
+        self.tls = tls
+        self.http = http
+        self.maxConnections = maxConnections
         self.location = location
     }
 }

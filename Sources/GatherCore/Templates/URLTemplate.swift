@@ -36,6 +36,12 @@ public struct URLTemplate: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { source }
 
+    /// Whether the url is `https://` (the scheme is fixed text, lowercased at parse).
+    public var isHTTPS: Bool {
+        if case .literal(let text)? = parts.first { return text.hasPrefix("https://") }
+        return false
+    }
+
     /// Every placeholder, in order of appearance.
     public var references: [TemplateReference] {
         parts.compactMap {

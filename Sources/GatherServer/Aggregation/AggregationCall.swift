@@ -200,7 +200,7 @@ final class AggregationCall {
         let request = UpstreamRequest(
             method: method, url: replicas[attempt.replica % replicas.count], headers: attemptHeaders,
             body: body, timeoutMilliseconds: upstream.timeoutMilliseconds, maxBodyBytes: spec.maxBody,
-            freshConnection: attempt.freshConnection)
+            freshConnection: attempt.freshConnection, connection: upstream.connection)
         let passthrough = runtime.route.complete == .first
         let extractsItems = runtime.route.merge.mode.mergesItems
         let loop = eventLoop

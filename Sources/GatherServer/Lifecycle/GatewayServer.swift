@@ -34,7 +34,8 @@ public final class GatewayServer: @unchecked Sendable {
     public static func start(routes: [Route], configuration: GatewayConfiguration, logger: Logger,
                              group existingGroup: MultiThreadedEventLoopGroup? = nil) async throws -> GatewayServer {
         let group = existingGroup ?? MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
-        let engine = TransferEngine(threads: configuration.transferThreads)
+        let engine = TransferEngine(threads: configuration.transferThreads,
+                                    maxConnectionsPerHost: Route.connectionsPerHost(routes))
         let metrics = GatewayMetrics()
         let context = GatewayContext(routes: RouteRegistry(routes: routes, metrics: metrics), engine: engine,
                                      limits: configuration.limits, admission: Admission(limit: configuration.maxInFlight),
@@ -85,6 +86,7 @@ public final class GatewayServer: @unchecked Sendable {
 
     /// Swaps in a new set of routes; requests already running keep the set they started with.
     public func reload(routes: [Route]) {
+        context.engine.setMaxConnectionsPerHost(Route.connectionsPerHost(routes))
         context.routes.replace(with: routes)
         context.metrics.recordReload()
     }

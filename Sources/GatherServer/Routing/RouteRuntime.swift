@@ -18,8 +18,10 @@ final class RouteRuntime: @unchecked Sendable {
         self.route = route
         self.mergeStage = route.complete == .first ? nil
             : MergeStages.make(route.merge, upstreamCount: route.upstreams.count, quorum: route.quorumCount)
+        var connections = ConnectionOptionsCache()
         let upstreams = route.upstreams.map { spec in
-            UpstreamRuntime(spec: spec, previous: previous?.upstreams.first { $0.spec.name == spec.name })
+            UpstreamRuntime(spec: spec, previous: previous?.upstreams.first { $0.spec.name == spec.name },
+                            connections: &connections)
         }
         self.upstreams = upstreams
         self.metrics = metrics.series(for: route, upstreams: upstreams)

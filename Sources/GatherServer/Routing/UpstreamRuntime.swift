@@ -1,4 +1,5 @@
 import GatherCore
+import GatherCurl
 
 /// Per-upstream facts computed once per route load instead of once per attempt, and the
 /// upstream's live health (latency, budgets, breaker, in-flight counts) shared by its requests.
@@ -7,11 +8,14 @@ final class UpstreamRuntime: Sendable {
     let timeoutMilliseconds: Int
     let timeoutNanoseconds: Int64
     let health: UpstreamHealth
+    /// HTTP version and TLS for libcurl; nil for plain HTTP/1.1 with nothing to set.
+    let connection: UpstreamConnectionOptions?
 
     /// `previous`: the same upstream in the generation a reload replaces; its live health (latency
     /// window, breaker, budgets, in-flight counts) carries over when nothing it depends on changed.
-    init(spec: UpstreamSpec, previous: UpstreamRuntime? = nil) {
+    init(spec: UpstreamSpec, previous: UpstreamRuntime? = nil, connections: inout ConnectionOptionsCache) {
         self.spec = spec
+        self.connection = connections.options(for: spec)
         self.timeoutNanoseconds = spec.timeout.nanoseconds
         self.timeoutMilliseconds = max(1, Int((Double(timeoutNanoseconds) / 1_000_000).rounded(.up)))
         if let previous, HealthIdentity(previous.spec) == HealthIdentity(spec) {
@@ -19,5 +23,36 @@ final class UpstreamRuntime: Sendable {
         } else {
             self.health = UpstreamHealth(spec: spec)
         }
+    }
+}
+
+/// One `UpstreamConnectionOptions` per distinct setting in a route load: shards and upstreams
+/// that connect alike share it, so an easy handle moving between them sets no option again.
+struct ConnectionOptionsCache {
+    private struct Key: Hashable {
+        var http: UpstreamHTTPVersion
+        var tls: UpstreamTLS?
+    }
+
+    private var made: [Key: UpstreamConnectionOptions] = [:]
+
+    mutating func options(for spec: UpstreamSpec) -> UpstreamConnectionOptions? {
+        let https = ([spec.url] + spec.replicas).contains(where: \.isHTTPS)
+        // HTTP/2 by ALPN is libcurl's "2TLS": an http:// replica of the same upstream speaks 1.1.
+        let http = spec.http ?? (https ? .http2 : .http1_1)
+        if http == .http1_1 && spec.tls == nil { return nil }
+        let key = Key(http: http, tls: spec.tls)
+        if let known = made[key] { return known }
+        let version: UpstreamConnectionOptions.HTTPVersion
+        switch http {
+        case .http1_1: version = .http1_1
+        case .http2: version = .http2
+        case .h2c: version = .h2c
+        }
+        let tls = spec.tls
+        let options = UpstreamConnectionOptions(httpVersion: version, caPEM: tls?.caPEM, certificatePEM: tls?.certificatePEM,
+                                                keyPEM: tls?.keyPEM, verify: tls?.verify ?? true, serverName: tls?.serverName)
+        made[key] = options
+        return options
     }
 }

@@ -57,6 +57,7 @@ final class ServeProcess: @unchecked Sendable {
     }
 
     var stderr: String { output.stderr }
+    var pid: Int32 { process.processIdentifier }
     var isRunning: Bool { process.isRunning }
 
     func send(_ signal: Int32) {
