@@ -46,6 +46,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("transfer-threads"), help: "libcurl transfer threads (each owns one multi handle).")
     var transferThreads = 2
 
+    @Option(name: .customLong("event-loops"),
+            help: "SwiftNIO event loops serving clients (default: one per CPU this process may run on, taskset included).")
+    var eventLoops: Int?
+
     func validate() throws {
         guard SizeParser.parse(maxBody) != nil else { throw ValidationError("--max-body: not a size: \(maxBody)") }
         guard DurationParser.parse(drain) != nil else { throw ValidationError("--drain: not a duration: \(drain)") }
@@ -54,6 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard maxInFlight > 0 else { throw ValidationError("--max-in-flight must be positive") }
         guard transferThreads > 0 && transferThreads <= 64 else { throw ValidationError("--transfer-threads: 1...64") }
+        if let eventLoops, !(1...256).contains(eventLoops) { throw ValidationError("--event-loops: 1...256") }
     }
 
     func run() async throws {
@@ -69,6 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.maxInFlight = maxInFlight
         configuration.limits.maxBodyBytes = SizeParser.parse(maxBody) ?? configuration.limits.maxBodyBytes
         configuration.transferThreads = transferThreads
+        if let eventLoops { configuration.eventLoopThreads = eventLoops }
         configuration.accessLog = accessLog == .on
         logger.info("routes loaded", metadata: RouteLogFields.summary(loaded).merging(
             ["from": "\(routes.joined(separator: ","))"]) { $1 })

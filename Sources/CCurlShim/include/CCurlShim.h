@@ -91,6 +91,8 @@ void gather_eventfd_drain(int fd);
 void gather_close(int fd);
 /// CLOCK_MONOTONIC in nanoseconds.
 uint64_t gather_monotonic_nanos(void);
+/// CPUs in the calling thread's affinity mask (sched_getaffinity); -1 when it cannot be read.
+int gather_affinity_cpu_count(void);
 /// Sets the calling thread's name (truncated to 15 bytes).
 void gather_set_thread_name(const char *name);
 
