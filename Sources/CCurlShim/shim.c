@@ -186,6 +186,16 @@ uint64_t gather_monotonic_nanos(void) {
     return (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
 }
 
+static _Thread_local void *current_transfer_thread = NULL;
+
+void gather_set_current_transfer_thread(void *thread) {
+    current_transfer_thread = thread;
+}
+
+void *gather_current_transfer_thread(void) {
+    return current_transfer_thread;
+}
+
 int gather_affinity_cpu_count(void) {
     cpu_set_t set;
     CPU_ZERO(&set);

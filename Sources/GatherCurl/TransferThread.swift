@@ -24,6 +24,8 @@ final class TransferThread {
     private var active: [Transfer] = []
     private var batch: [TransferCommand] = []
     private var headerScratch: [UInt8] = []
+    /// Work completions handed to lanes during this round, per lane, delivered when it ends.
+    private var deliveries: [(lane: TransferLane, work: [() -> Void])] = []
     /// Per descriptor: whether it is in the epoll set, and whether libcurl released it.
     private var epollSockets = EpollSocketTable()
     private let readyCapacity: Int32 = 64
@@ -137,10 +139,40 @@ final class TransferThread {
         }
     }
 
+    /// The transfer thread running on the calling OS thread, if any.
+    static var current: TransferThread? {
+        guard let pointer = gather_current_transfer_thread() else {
+            return nil
+        }
+        return Unmanaged<TransferThread>.fromOpaque(pointer).takeUnretainedValue()
+    }
+
+    /// Keeps `work` for `lane` until this round ends, so that one hop carries every completion
+    /// of the round. Only on this thread.
+    func deferDelivery(_ work: @escaping () -> Void, to lane: TransferLane) {
+        for index in deliveries.indices where deliveries[index].lane === lane {
+            deliveries[index].work.append(work)
+            return
+        }
+        deliveries.append((lane, [work]))
+    }
+
+    private func deliverRound() {
+        guard !deliveries.isEmpty else {
+            return
+        }
+        for delivery in deliveries {
+            delivery.lane.deliverNow(delivery.work)
+        }
+        deliveries.removeAll(keepingCapacity: true)
+    }
+
     // MARK: loop
 
     private func run() {
         gather_set_thread_name("gather-curl-\(index)")
+        gather_set_current_transfer_thread(Unmanaged.passUnretained(self).toOpaque())
+        defer { gather_set_current_transfer_thread(nil) }
         var stillRunning: Int32 = 0
         while running {
             let ready = gather_epoll_wait(epollFD, readyFDs, readyFlags, readyCapacity, epollTimeout())
@@ -173,8 +205,10 @@ final class TransferThread {
                 curl_multi_socket_action(multi, gather_socket_timeout, 0, &stillRunning)
             }
             collectFinished()
+            deliverRound()
         }
         tearDown()
+        deliverRound()
     }
 
     /// Milliseconds until libcurl's timer, rounded up so a sub-millisecond wait does not spin.

@@ -91,6 +91,9 @@ void gather_eventfd_drain(int fd);
 void gather_close(int fd);
 /// CLOCK_MONOTONIC in nanoseconds.
 uint64_t gather_monotonic_nanos(void);
+/// A per-OS-thread pointer: the transfer thread running on this thread (unretained), or NULL.
+void gather_set_current_transfer_thread(void *thread);
+void *gather_current_transfer_thread(void);
 /// CPUs in the calling thread's affinity mask (sched_getaffinity); -1 when it cannot be read.
 int gather_affinity_cpu_count(void);
 /// Sets the calling thread's name (truncated to 15 bytes).

@@ -37,7 +37,7 @@ public final class GatewayServer: @unchecked Sendable {
         let engine = TransferEngine(threads: configuration.transferThreads)
         let metrics = GatewayMetrics()
         let context = GatewayContext(routes: RouteRegistry(routes: routes, metrics: metrics), engine: engine,
-                                     limits: configuration.limits, admission: Admission(limit: configuration.maxInFlight),
+                                     lanes: LoopLanes(engine: engine, group: group), limits: configuration.limits, admission: Admission(limit: configuration.maxInFlight),
                                      logger: logger, metrics: metrics, accessLog: configuration.accessLog)
         do {
             let channel = try await publicBootstrap(group: group, context: context)
