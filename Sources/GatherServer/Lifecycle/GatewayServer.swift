@@ -76,7 +76,7 @@ public final class GatewayServer: @unchecked Sendable {
                     try sync.addHandler(HTTPResponseEncoder())
                     try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(
                         leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)))
-                    try sync.addHandler(HTTPServerPipelineHandler())
+                    try sync.addHandler(RequestQueueHandler())
                     try sync.addHandler(ProtocolErrorResponder(metrics: context.metrics, accessLog: context.accessLog))
                     try sync.addHandler(GatewayHandler(gateway: context))
                 }
