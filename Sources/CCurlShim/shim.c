@@ -51,6 +51,16 @@ CURLcode gather_easy_set_xferinfo_callback(CURL *easy, gather_xferinfo_callback 
     return curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
 }
 
+CURLcode gather_easy_set_closesocket_callback(CURL *easy, curl_closesocket_callback callback, void *clientp) {
+    CURLcode code = curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, callback);
+    if (code != CURLE_OK) return code;
+    return curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, clientp);
+}
+
+int gather_close_socket(int fd) {
+    return close(fd);
+}
+
 CURLcode gather_easy_getinfo_long(CURL *easy, CURLINFO info, long *out) {
     return curl_easy_getinfo(easy, info, out);
 }

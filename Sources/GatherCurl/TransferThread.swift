@@ -116,19 +116,36 @@ final class TransferThread {
             }
             return
         }
-        let wantRead: Int32 = (what & gather_poll_in) != 0 ? 1 : 0
-        let wantWrite: Int32 = (what & gather_poll_out) != 0 ? 1 : 0
-        // MOD when it is (or may still be) in the set: the C side falls back to ADD when a parked
-        // descriptor was closed meanwhile (closing drops it from epoll) and its number reused.
-        let registered = known || epollSockets.isRegistered(socket)
-        if gather_epoll_watch(epollFD, socket, registered ? 1 : 0, wantRead, wantWrite) == 0 {
-            epollSockets.watch(socket)
-        } else {
-            epollSockets.forget(socket)
-        }
+        let wantRead = (what & gather_poll_in) != 0
+        let wantWrite = (what & gather_poll_out) != 0
         if !known {
             curl_multi_assign(multi, socket, TransferThread.registeredMarker)
         }
+        // A cached connection taken up again asks for the readiness it was parked with: no
+        // syscall. (Exact because libcurl reports every close, see socketClosed.)
+        if epollSockets.isRegistered(socket, read: wantRead, write: wantWrite) {
+            epollSockets.watch(socket, read: wantRead, write: wantWrite)
+            return
+        }
+        // MOD when it is (or may still be) in the set; the C side falls back to ADD (or MOD) when
+        // the kernel disagrees.
+        let registered = known || epollSockets.isRegistered(socket)
+        if gather_epoll_watch(epollFD, socket, registered ? 1 : 0, wantRead ? 1 : 0, wantWrite ? 1 : 0) == 0 {
+            epollSockets.watch(socket, read: wantRead, write: wantWrite)
+        } else {
+            epollSockets.forget(socket)
+        }
+    }
+
+    /// libcurl closes one of this thread's sockets (CURLOPT_CLOSESOCKETFUNCTION): closing takes it
+    /// out of epoll, and the number may come back for another socket.
+    func socketClosed(_ socket: curl_socket_t) {
+        epollSockets.forget(socket)
+    }
+
+    /// CURLOPT_CLOSESOCKETDATA for the easy handles this thread runs.
+    var closeSocketUserdata: UnsafeMutableRawPointer {
+        Unmanaged.passUnretained(self).toOpaque()
     }
 
     func timerChanged(_ timeoutMilliseconds: Int) {

@@ -32,6 +32,11 @@ CURLcode gather_easy_set_header_callback(CURL *easy, gather_data_callback callba
 /// Sets CURLOPT_XFERINFOFUNCTION, CURLOPT_XFERINFODATA and turns CURLOPT_NOPROGRESS off.
 CURLcode gather_easy_set_xferinfo_callback(CURL *easy, gather_xferinfo_callback callback, void *userdata);
 
+/// Sets CURLOPT_CLOSESOCKETFUNCTION and CURLOPT_CLOSESOCKETDATA.
+CURLcode gather_easy_set_closesocket_callback(CURL *easy, curl_closesocket_callback callback, void *clientp);
+/// close(2), for the close-socket callback.
+int gather_close_socket(int fd);
+
 // MARK: easy info
 
 CURLcode gather_easy_getinfo_long(CURL *easy, CURLINFO info, long *out);
