@@ -47,7 +47,7 @@ let package = Package(
 
         // The gateway: SwiftNIO server, fan-out driver, admin listener.
         .target(name: "GatherServer", dependencies: [
-            "GatherCore", "GatherCurl",
+            "GatherCore", "GatherCurl", "CCurlShim",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
@@ -50,6 +51,16 @@ CURLcode gather_easy_set_xferinfo_callback(CURL *easy, gather_xferinfo_callback 
     code = curl_easy_setopt(easy, CURLOPT_XFERINFODATA, userdata);
     if (code != CURLE_OK) return code;
     return curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+}
+
+CURLcode gather_easy_set_closesocket_callback(CURL *easy, curl_closesocket_callback callback, void *clientp) {
+    CURLcode code = curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, callback);
+    if (code != CURLE_OK) return code;
+    return curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, clientp);
+}
+
+int gather_close_socket(int fd) {
+    return close(fd);
 }
 
 CURLcode gather_easy_getinfo_long(CURL *easy, CURLINFO info, long *out) {
@@ -263,6 +274,23 @@ uint64_t gather_monotonic_nanos(void) {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     return (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+}
+
+static _Thread_local void *current_transfer_thread = NULL;
+
+void gather_set_current_transfer_thread(void *thread) {
+    current_transfer_thread = thread;
+}
+
+void *gather_current_transfer_thread(void) {
+    return current_transfer_thread;
+}
+
+int gather_affinity_cpu_count(void) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return -1;
+    return CPU_COUNT(&set);
 }
 
 void gather_set_thread_name(const char *name) {

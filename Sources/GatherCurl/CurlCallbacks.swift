@@ -39,6 +39,15 @@ enum CurlCallbacks {
         return 0
     }
 
+    /// Tells the thread before the socket goes (its epoll bookkeeping must not outlive it), then
+    /// closes it as libcurl would.
+    static let closeSocket: curl_closesocket_callback = { clientp, socket in
+        if let clientp {
+            Unmanaged<TransferThread>.fromOpaque(clientp).takeUnretainedValue().socketClosed(socket)
+        }
+        return gather_close_socket(socket)
+    }
+
     static let timer: curl_multi_timer_callback = { _, timeoutMilliseconds, userp in
         guard let userp else {
             return -1

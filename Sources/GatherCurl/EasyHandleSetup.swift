@@ -55,6 +55,8 @@ enum EasyHandleSetup {
         // Same function pointers every time; only the userdata changes between transfers.
         check(gather_easy_set_write_callback(handle, CurlCallbacks.write, userdata))
         check(gather_easy_set_header_callback(handle, CurlCallbacks.header, userdata))
+        // The thread learns of every socket close (its epoll bookkeeping, see EpollSocketTable).
+        check(gather_easy_set_closesocket_callback(handle, CurlCallbacks.closeSocket, transfer.thread?.closeSocketUserdata))
         if request.freshConnection {
             check(gather_easy_setopt_long(handle, CURLOPT_FRESH_CONNECT, 1))
         }

@@ -75,6 +75,31 @@ public final class TransferEngine: @unchecked Sendable {
         }
     }
 
+
+    /// One lane per event loop (`count` of them), each with its own transfer thread(s): with as
+    /// many threads as lanes, lane i is thread i; with more threads, lane i gets every thread
+    /// whose index is i modulo `count`; with fewer, lanes share threads. `schedule(i, work)` runs
+    /// `work` on lane i's owner (its event loop). See `TransferLane`.
+    public func makeLanes(count: Int, schedule: @escaping @Sendable (Int, @escaping @Sendable () -> Void) -> Void) -> [TransferLane] {
+        let lanes = max(count, 1)
+        return (0..<lanes).map { lane in
+            let threads = TransferEngine.threadIndices(forLane: lane, lanes: lanes, threads: transferThreads.count)
+                .map { transferThreads[$0] }
+            return TransferLane(engine: self, threads: threads, schedule: { work in schedule(lane, work) })
+        }
+    }
+
+    /// Which transfer threads serve a lane (see `makeLanes`).
+    static func threadIndices(forLane lane: Int, lanes: Int, threads: Int) -> [Int] {
+        guard threads > 0, lanes > 0 else {
+            return []
+        }
+        if threads <= lanes {
+            return [lane % threads]
+        }
+        return Array(stride(from: lane, to: threads, by: lanes))
+    }
+
     /// Aborts the transfer if it is still running: its connection is closed and its completion
     /// gets `.cancelled`. A no-op once it has completed. Callable from any thread.
     public func cancel(_ handle: TransferHandle) {
@@ -118,7 +143,7 @@ public final class TransferEngine: @unchecked Sendable {
         return transferThreads[Int(ticket % UInt64(transferThreads.count))]
     }
 
-    private func completeWithoutThread(_ transfer: Transfer, _ outcome: TransferOutcome) {
+    func completeWithoutThread(_ transfer: Transfer, _ outcome: TransferOutcome) {
         transfer.state = .finished
         let response = UpstreamResponse(outcome: outcome, totalMilliseconds: transfer.elapsedMilliseconds, connectionsOpened: 0)
         transfer.takeCompletion()?(response)

@@ -41,6 +41,32 @@ final class TransferInbox {
         return accepted
     }
 
+    /// Queues without waking the thread: the poster owes a `wakeIfQueued()` (a `TransferLane`
+    /// wakes once per batch). False when the thread has stopped taking commands.
+    func postQuietly(_ command: TransferCommand) -> Bool {
+        mutex.withLock {
+            guard !closed else {
+                return false
+            }
+            pending.append(command)
+            return true
+        }
+    }
+
+    /// Wakes the thread if something is queued and no wake is on its way already.
+    func wakeIfQueued() {
+        let mustWake: Bool = mutex.withLock {
+            guard !pending.isEmpty, !wakeRequested, !closed else {
+                return false
+            }
+            wakeRequested = true
+            return true
+        }
+        if mustWake {
+            gather_eventfd_signal(eventFD)
+        }
+    }
+
     /// Moves everything queued into `batch` (which must be empty), swapping buffers so neither
     /// side allocates in steady state.
     func take(into batch: inout [TransferCommand]) {

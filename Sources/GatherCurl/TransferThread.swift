@@ -24,6 +24,8 @@ final class TransferThread {
     private var active: [Transfer] = []
     private var batch: [TransferCommand] = []
     private var headerScratch: [UInt8] = []
+    /// Work completions handed to lanes during this round, per lane, delivered when it ends.
+    private var deliveries: [(lane: TransferLane, work: [() -> Void])] = []
     /// Per descriptor: whether it is in the epoll set, and whether libcurl released it.
     private var epollSockets = EpollSocketTable()
     private let readyCapacity: Int32 = 64
@@ -115,19 +117,36 @@ final class TransferThread {
             }
             return
         }
-        let wantRead: Int32 = (what & gather_poll_in) != 0 ? 1 : 0
-        let wantWrite: Int32 = (what & gather_poll_out) != 0 ? 1 : 0
-        // MOD when it is (or may still be) in the set: the C side falls back to ADD when a parked
-        // descriptor was closed meanwhile (closing drops it from epoll) and its number reused.
-        let registered = known || epollSockets.isRegistered(socket)
-        if gather_epoll_watch(epollFD, socket, registered ? 1 : 0, wantRead, wantWrite) == 0 {
-            epollSockets.watch(socket)
-        } else {
-            epollSockets.forget(socket)
-        }
+        let wantRead = (what & gather_poll_in) != 0
+        let wantWrite = (what & gather_poll_out) != 0
         if !known {
             curl_multi_assign(multi, socket, TransferThread.registeredMarker)
         }
+        // A cached connection taken up again asks for the readiness it was parked with: no
+        // syscall. (Exact because libcurl reports every close, see socketClosed.)
+        if epollSockets.isRegistered(socket, read: wantRead, write: wantWrite) {
+            epollSockets.watch(socket, read: wantRead, write: wantWrite)
+            return
+        }
+        // MOD when it is (or may still be) in the set; the C side falls back to ADD (or MOD) when
+        // the kernel disagrees.
+        let registered = known || epollSockets.isRegistered(socket)
+        if gather_epoll_watch(epollFD, socket, registered ? 1 : 0, wantRead ? 1 : 0, wantWrite ? 1 : 0) == 0 {
+            epollSockets.watch(socket, read: wantRead, write: wantWrite)
+        } else {
+            epollSockets.forget(socket)
+        }
+    }
+
+    /// libcurl closes one of this thread's sockets (CURLOPT_CLOSESOCKETFUNCTION): closing takes it
+    /// out of epoll, and the number may come back for another socket.
+    func socketClosed(_ socket: curl_socket_t) {
+        epollSockets.forget(socket)
+    }
+
+    /// CURLOPT_CLOSESOCKETDATA for the easy handles this thread runs.
+    var closeSocketUserdata: UnsafeMutableRawPointer {
+        Unmanaged.passUnretained(self).toOpaque()
     }
 
     func timerChanged(_ timeoutMilliseconds: Int) {
@@ -138,10 +157,40 @@ final class TransferThread {
         }
     }
 
+    /// The transfer thread running on the calling OS thread, if any.
+    static var current: TransferThread? {
+        guard let pointer = gather_current_transfer_thread() else {
+            return nil
+        }
+        return Unmanaged<TransferThread>.fromOpaque(pointer).takeUnretainedValue()
+    }
+
+    /// Keeps `work` for `lane` until this round ends, so that one hop carries every completion
+    /// of the round. Only on this thread.
+    func deferDelivery(_ work: @escaping () -> Void, to lane: TransferLane) {
+        for index in deliveries.indices where deliveries[index].lane === lane {
+            deliveries[index].work.append(work)
+            return
+        }
+        deliveries.append((lane, [work]))
+    }
+
+    private func deliverRound() {
+        guard !deliveries.isEmpty else {
+            return
+        }
+        for delivery in deliveries {
+            delivery.lane.deliverNow(delivery.work)
+        }
+        deliveries.removeAll(keepingCapacity: true)
+    }
+
     // MARK: loop
 
     private func run() {
         gather_set_thread_name("gather-curl-\(index)")
+        gather_set_current_transfer_thread(Unmanaged.passUnretained(self).toOpaque())
+        defer { gather_set_current_transfer_thread(nil) }
         var stillRunning: Int32 = 0
         while running {
             let ready = gather_epoll_wait(epollFD, readyFDs, readyFlags, readyCapacity, epollTimeout())
@@ -174,8 +223,10 @@ final class TransferThread {
                 curl_multi_socket_action(multi, gather_socket_timeout, 0, &stillRunning)
             }
             collectFinished()
+            deliverRound()
         }
         tearDown()
+        deliverRound()
     }
 
     /// Milliseconds until libcurl's timer, rounded up so a sub-millisecond wait does not spin.

@@ -43,8 +43,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("access-log"), help: "on or off: one info line per client request.")
     var accessLog: Switch = .on
 
-    @Option(name: .customLong("transfer-threads"), help: "libcurl transfer threads (each owns one multi handle).")
-    var transferThreads = 2
+    @Option(name: .customLong("transfer-threads"),
+            help: "libcurl transfer threads (each owns one multi handle; default: one beside each event loop).")
+    var transferThreads: Int?
+
+    @Option(name: .customLong("event-loops"),
+            help: "SwiftNIO event loops serving clients (default: one per CPU this process may run on, taskset included).")
+    var eventLoops: Int?
 
     func validate() throws {
         guard SizeParser.parse(maxBody) != nil else { throw ValidationError("--max-body: not a size: \(maxBody)") }
@@ -53,7 +58,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--accept-grace: not a duration: \(acceptGrace)")
         }
         guard maxInFlight > 0 else { throw ValidationError("--max-in-flight must be positive") }
-        guard transferThreads > 0 && transferThreads <= 64 else { throw ValidationError("--transfer-threads: 1...64") }
+        if let transferThreads, !(1...64).contains(transferThreads) { throw ValidationError("--transfer-threads: 1...64") }
+        if let eventLoops, !(1...256).contains(eventLoops) { throw ValidationError("--event-loops: 1...256") }
     }
 
     func run() async throws {
@@ -68,7 +74,9 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.adminPort = admin.port
         configuration.maxInFlight = maxInFlight
         configuration.limits.maxBodyBytes = SizeParser.parse(maxBody) ?? configuration.limits.maxBodyBytes
-        configuration.transferThreads = transferThreads
+        if let eventLoops { configuration.eventLoopThreads = eventLoops }
+        // Each event loop's requests run on the transfer thread beside it (see TransferLane).
+        configuration.transferThreads = transferThreads ?? min(configuration.eventLoopThreads, 64)
         configuration.accessLog = accessLog == .on
         logger.info("routes loaded", metadata: RouteLogFields.summary(loaded).merging(
             ["from": "\(routes.joined(separator: ","))"]) { $1 })

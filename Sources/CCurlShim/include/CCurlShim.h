@@ -32,6 +32,11 @@ CURLcode gather_easy_set_header_callback(CURL *easy, gather_data_callback callba
 /// Sets CURLOPT_XFERINFOFUNCTION, CURLOPT_XFERINFODATA and turns CURLOPT_NOPROGRESS off.
 CURLcode gather_easy_set_xferinfo_callback(CURL *easy, gather_xferinfo_callback callback, void *userdata);
 
+/// Sets CURLOPT_CLOSESOCKETFUNCTION and CURLOPT_CLOSESOCKETDATA.
+CURLcode gather_easy_set_closesocket_callback(CURL *easy, curl_closesocket_callback callback, void *clientp);
+/// close(2), for the close-socket callback.
+int gather_close_socket(int fd);
+
 // MARK: easy info
 
 CURLcode gather_easy_getinfo_long(CURL *easy, CURLINFO info, long *out);
@@ -111,6 +116,11 @@ void gather_eventfd_drain(int fd);
 void gather_close(int fd);
 /// CLOCK_MONOTONIC in nanoseconds.
 uint64_t gather_monotonic_nanos(void);
+/// A per-OS-thread pointer: the transfer thread running on this thread (unretained), or NULL.
+void gather_set_current_transfer_thread(void *thread);
+void *gather_current_transfer_thread(void);
+/// CPUs in the calling thread's affinity mask (sched_getaffinity); -1 when it cannot be read.
+int gather_affinity_cpu_count(void);
 /// Sets the calling thread's name (truncated to 15 bytes).
 void gather_set_thread_name(const char *name);
 

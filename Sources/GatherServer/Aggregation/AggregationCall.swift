@@ -210,15 +210,23 @@ final class AggregationCall {
         let sentAt = NIODeadline.now().uptimeNanoseconds
         let call = NIOLoopBound(self, eventLoop: loop)
         let note = AbortNote()
-        let handle = gateway.engine.start(request) { response in
+        // The loop's lane: one transfer-thread wake per tick, and completions come back in one
+        // hop per transfer-thread round.
+        let lane = gateway.lanes.lane(for: loop)
+        let completion: @Sendable (UpstreamResponse) -> Void = { response in
             let classified = ClassifiedAttempt.classify(response, upstream: spec, passthrough: passthrough,
                                                         extractsItems: extractsItems)
             let endedAt = NIODeadline.now().uptimeNanoseconds
             health.attemptEnded(replica: replica, kind: kind,
                                 end: classified.healthEnd(elapsed: Int64(endedAt &- sentAt), abortReason: note.value),
                                 now: Int64(endedAt))
-            loop.execute { call.value.attemptFinished(id, classified) }
+            if let lane {
+                lane.deliver { call.value.attemptFinished(id, classified) }
+            } else {
+                loop.execute { call.value.attemptFinished(id, classified) }
+            }
         }
+        let handle = lane?.start(request, completion: completion) ?? gateway.engine.start(request, completion: completion)
         transfers.append((id, handle, note))
         return true
     }

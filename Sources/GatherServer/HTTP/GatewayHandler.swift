@@ -18,7 +18,12 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private let gateway: GatewayContext
     private var state: State = .idle
+    /// When the connection closes unless a request head arrives first; nil while a request is
+    /// being served. One timer enforces it, moved lazily (see `armWaitTimer`), so a request on a
+    /// keep-alive connection costs a clock read instead of scheduling and cancelling a task.
+    private var waitDeadline: NIODeadline?
     private var waitTimer: Scheduled<Void>?
+    private var waitTimerAt: NIODeadline?
     /// Request ids need to be unique, not secret: seeded once per connection.
     private var random = SplitMixGenerator()
     /// The current request, for its access line: when its head arrived (uptime ns), its route
@@ -41,6 +46,8 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         waitTimer?.cancel()
+        waitTimer = nil
+        waitDeadline = nil
         if case .dispatched(let call?) = state {
             call.clientGone()
             // The call never responds now, and `respond` is what gives the in-flight slot back.
@@ -55,8 +62,7 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
-            waitTimer?.cancel()
-            waitTimer = nil
+            waitDeadline = nil  // the timer, if it fires meanwhile, finds nothing to enforce
             receiveHead(head, context: context)
         case .body(var chunk):
             guard case .receiving(let head, var body) = state else { return }
@@ -230,8 +236,10 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func endResponse(keepAlive: Bool, context: ChannelHandlerContext) {
         if keepAlive {
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            // Armed first: writing `.end` may deliver a pipelined request at once, whose head
+            // must find the wait over.
             armWaitTimer(context: context, after: gateway.limits.keepAliveIdle)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         } else {
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
         }
@@ -275,9 +283,48 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     /// Closes a connection that sends no request head in time (slow clients, idle keep-alive).
+    /// The timer already scheduled is kept when it fires no later than the new deadline: it then
+    /// looks again (`waitTimerFired`). So a busy connection schedules about one timer per
+    /// `keepAliveIdle`, not one per request.
     private func armWaitTimer(context: ChannelHandlerContext, after delay: TimeAmount) {
+        let deadline = NIODeadline.now() + delay
+        waitDeadline = deadline
+        if let at = waitTimerAt, at <= deadline { return }
+        scheduleWaitTimer(at: deadline, context: context)
+    }
+
+    private func scheduleWaitTimer(at deadline: NIODeadline, context: ChannelHandlerContext) {
         waitTimer?.cancel()
-        let channel = context.channel
-        waitTimer = context.eventLoop.scheduleTask(in: delay) { channel.close(promise: nil) }
+        waitTimerAt = deadline
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        waitTimer = context.eventLoop.scheduleTask(deadline: deadline) {
+            let (handler, context) = bound.value
+            handler.waitTimerFired(context: context)
+        }
+    }
+
+    private func waitTimerFired(context: ChannelHandlerContext) {
+        waitTimer = nil
+        waitTimerAt = nil
+        switch WaitTimer.onFire(deadline: waitDeadline, now: .now()) {
+        case .idle: break
+        case .close: context.channel.close(promise: nil)
+        case .again(let at): scheduleWaitTimer(at: at, context: context)
+        }
+    }
+}
+
+/// What the lazily moved wait timer does when it fires.
+enum WaitTimer: Equatable {
+    /// A request is being served: nothing to enforce (the next arming schedules again).
+    case idle
+    /// The deadline passed with no request head.
+    case close
+    /// The deadline moved later since the timer was scheduled.
+    case again(NIODeadline)
+
+    static func onFire(deadline: NIODeadline?, now: NIODeadline) -> WaitTimer {
+        guard let deadline else { return .idle }
+        return now >= deadline ? .close : .again(deadline)
     }
 }

@@ -7,7 +7,8 @@ public struct GatewayConfiguration: Sendable {
     public var adminPort = 9901
     public var limits = ClientLimits()
     public var maxInFlight = 10_000
-    public var eventLoopThreads = System.coreCount
+    /// One per CPU the process may run on (affinity mask and cgroup limits both count).
+    public var eventLoopThreads = UsableCores.count
     /// Transfer threads each own one libcurl multi handle; connections are pooled per thread.
     public var transferThreads = 2
     /// One `info` line per client request (through the gateway's logger).

@@ -5,6 +5,8 @@ import Logging
 final class GatewayContext: Sendable {
     let routes: RouteRegistry
     let engine: TransferEngine
+    /// The engine's lane per event loop of the group.
+    let lanes: LoopLanes
     let limits: ClientLimits
     let admission: Admission
     let logger: Logger
@@ -14,8 +16,9 @@ final class GatewayContext: Sendable {
     /// Draining answers carry `Connection: close`, so clients stop reusing a connection the drain will close.
     let health = HealthState()
 
-    init(routes: RouteRegistry, engine: TransferEngine, limits: ClientLimits, admission: Admission, logger: Logger,
-         metrics: GatewayMetrics, accessLog: Bool = true) {
+    init(routes: RouteRegistry, engine: TransferEngine, lanes: LoopLanes, limits: ClientLimits, admission: Admission,
+         logger: Logger, metrics: GatewayMetrics, accessLog: Bool = true) {
+        self.lanes = lanes
         self.metrics = metrics
         self.routes = routes
         self.engine = engine

@@ -38,7 +38,7 @@ public final class GatewayServer: @unchecked Sendable {
                                     maxConnectionsPerHost: Route.connectionsPerHost(routes))
         let metrics = GatewayMetrics()
         let context = GatewayContext(routes: RouteRegistry(routes: routes, metrics: metrics), engine: engine,
-                                     limits: configuration.limits, admission: Admission(limit: configuration.maxInFlight),
+                                     lanes: LoopLanes(engine: engine, group: group), limits: configuration.limits, admission: Admission(limit: configuration.maxInFlight),
                                      logger: logger, metrics: metrics, accessLog: configuration.accessLog)
         do {
             let channel = try await publicBootstrap(group: group, context: context)
@@ -77,7 +77,7 @@ public final class GatewayServer: @unchecked Sendable {
                     try sync.addHandler(HTTPResponseEncoder())
                     try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(
                         leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)))
-                    try sync.addHandler(HTTPServerPipelineHandler())
+                    try sync.addHandler(RequestQueueHandler())
                     try sync.addHandler(ProtocolErrorResponder(metrics: context.metrics, accessLog: context.accessLog))
                     try sync.addHandler(GatewayHandler(gateway: context))
                 }
