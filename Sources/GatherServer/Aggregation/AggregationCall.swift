@@ -28,7 +28,9 @@ final class AggregationCall {
     private var transfers: [(id: AttemptID, handle: TransferHandle, note: AbortNote)] = []
     /// Only for routes with a `max_in_flight` upstream.
     private let grants: GrantRelay?
-    private var timer: Scheduled<Void>?
+    /// The coordinator's one timer. A scheduled callback, not a task: no promise and future per
+    /// request.
+    private var timer: NIOScheduledCallback?
 
     private init(runtime: RouteRuntime, gateway: GatewayContext, eventLoop: EventLoop, identity: RequestIdentity,
                  method: String, body: [UInt8]?, urls: [[String]], headers: [[(String, String)]],
@@ -253,9 +255,17 @@ final class AggregationCall {
         timer?.cancel()
         timer = nil
         guard let instant else { return }
-        timer = eventLoop.scheduleTask(deadline: .uptimeNanoseconds(startedAt &+ UInt64(max(0, instant)))) { [self] in
-            timer = nil
-            perform(coordinator.timerFired(now: now()))
+        timer = try? eventLoop.assumeIsolated().scheduleCallback(
+            at: .uptimeNanoseconds(startedAt &+ UInt64(max(0, instant))), handler: TimerFired(call: self))
+    }
+
+    /// What the timer runs; a small value so that the call is not retained twice by the loop.
+    private struct TimerFired: NIOScheduledCallbackHandler {
+        let call: AggregationCall
+
+        func handleScheduledCallback(eventLoop: some EventLoop) {
+            call.timer = nil
+            call.perform(call.coordinator.timerFired(now: call.now()))
         }
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Times a closure the way a micro-benchmark must on a shared machine: a warm-up first, then
 /// many short batches, keeping the best batch (least disturbed by other processes) and the
 /// median (what a typical batch saw).
@@ -12,7 +14,15 @@ enum Stopwatch {
     /// cannot drop the work.
     nonisolated(unsafe) static var sink = 0
 
+    /// `GATHERBENCH_CALLS=N`: run each case exactly N times and time nothing, for counting
+    /// instructions under callgrind (repeatable where timings on a shared machine are not).
+    static let fixedCalls: Int? = ProcessInfo.processInfo.environment["GATHERBENCH_CALLS"].flatMap { Int($0) }
+
     static func measure(minimumSeconds: Double = 0.3, _ body: () -> Int) -> Measurement {
+        if let fixedCalls {
+            for _ in 0..<fixedCalls { sink &+= body() }
+            return Measurement(bestNanoseconds: 1, medianNanoseconds: 1, calls: fixedCalls)
+        }
         let clock = ContinuousClock()
         // Warm-up: caches, allocator and branch predictors settle; also sizes the batches.
         var warmupCalls = 0

@@ -125,10 +125,15 @@ do {
     print("")
     // An argument keeps only the modes whose name contains it (for profiling one mode).
     let filter = CommandLine.arguments.dropFirst().first
+    // A second argument keeps only one shape (`50x100`), for counting instructions per case.
+    let shapeFilter = CommandLine.arguments.dropFirst(2).first?.replacingOccurrences(of: "x", with: "×")
     var rows: [Row] = []
-    for mergeCase in MergeCase.all + [MergeCase.benchRoute]
-    where filter.map({ mergeCase.name.contains($0) }) ?? true {
-        for shape in mergeCase.shapes {
+    let cases = MergeCase.all + [MergeCase.benchRoute]
+    // An exact name keeps that case alone; otherwise every case whose name contains the text.
+    let exact = cases.contains { $0.name == filter }
+    for mergeCase in cases
+    where filter.map({ exact ? mergeCase.name == $0 : mergeCase.name.contains($0) }) ?? true {
+        for shape in mergeCase.shapes where shapeFilter.map({ shape.label == $0 }) ?? true {
             rows.append(try timeMerge(mergeCase, shape))
         }
     }
@@ -138,7 +143,7 @@ do {
     print("")
     printLinearity(rows)
     print("")
-    if filter == nil { try timeJSON() }
+    if filter == nil || filter == "json" { try timeJSON() }
     print("")
     print("(checksum \(Stopwatch.sink))")
 } catch {
