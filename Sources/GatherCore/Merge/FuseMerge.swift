@@ -50,13 +50,16 @@ public struct FuseMerge: MergeStage {
         // One list at a time: the entry each rank lands on, and its raw score.
         var landed: [(position: Int, raw: Double?)] = []
 
+        let keyPointer = dedupe?.key
+        let normalize = dedupe?.normalize ?? .none
+        let scorePointer = fusion.method == .rrf ? nil : fusion.score
         for (upstream, contribution) in contributions.enumerated() {
             let document = contribution.itemsDocument
             landed.removeAll(keepingCapacity: true)
             for item in contribution.items {
-                let identity = dedupe.map { document.resolve($0.key, from: item) } ?? item
+                let identity = keyPointer.map { document.resolve($0, from: item) } ?? item
                 let found = identity.map {
-                    index.earlierPosition(of: document, $0, normalize: dedupe?.normalize ?? .none, recordingIfNew: entries.count)
+                    index.earlierPosition(of: document, $0, normalize: normalize, recordingIfNew: entries.count)
                 } ?? (hasKey: false, earlier: nil)
                 let position: Int
                 if let earlier = found.earlier {
@@ -72,8 +75,7 @@ public struct FuseMerge: MergeStage {
                     listCounts.append(0)
                     touchedBy.append(upstream)
                 }
-                let raw = fusion.method == .rrf ? nil
-                    : fusion.score.flatMap { document.resolve($0, from: item) }.flatMap { document.number($0) }?.doubleValue
+                let raw = scorePointer.flatMap { document.resolve($0, from: item) }.flatMap { document.number($0) }?.doubleValue
                 landed.append((position, raw))
             }
             // combsum, combmnz, max: min–max normalised within this list (its own duplicates

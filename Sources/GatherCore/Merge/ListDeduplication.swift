@@ -40,12 +40,14 @@ enum ListDeduplication {
         init(_ contributions: [UpstreamContribution], dedupe: DedupeSpec, count: Int) {
             arena.reserveCapacity(count * 48)
             ranges.reserveCapacity(count)
+            let pointer = dedupe.key
+            let normalize = dedupe.normalize
             for contribution in contributions {
                 let document = contribution.itemsDocument
                 for item in contribution.items {
                     let start = arena.count
-                    if let key = document.resolve(dedupe.key, from: item),
-                       DedupeKey.write(document, key, normalize: dedupe.normalize, into: &arena) {
+                    if let key = document.resolve(pointer, from: item),
+                       DedupeKey.write(document, key, normalize: normalize, into: &arena) {
                         ranges.append(start..<arena.count)
                     } else {
                         ranges.append(-1 ..< -1)

@@ -29,10 +29,11 @@ public struct SortMerge: MergeStage {
             // In route order, like the candidates: one document at a time.
             var keys: [SortKey] = []
             keys.reserveCapacity(candidates.count)
+            let by = sort.by
             for (index, contribution) in contributions.enumerated() {
                 let document = contribution.itemsDocument
                 for item in contribution.items {
-                    keys.append(SortKey(document, document.resolve(sort.by, from: item), contribution: index, arena: &arena))
+                    keys.append(SortKey(document, document.resolve(by, from: item), contribution: index, arena: &arena))
                 }
             }
             let order = Self.numericOrder(keys, sort.order) ?? {

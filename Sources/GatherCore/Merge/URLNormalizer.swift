@@ -15,12 +15,11 @@ public enum URLNormalizer {
     /// Appends the normalised form of UTF-8 `input` to `output`: dedupe runs this for every
     /// item of every answer, straight from the upstream's bytes into the merge's key arena.
     public static func normalize(_ input: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
-        let start = output.count
-        output.append(contentsOf: repeatElement(0, count: input.count))
-        let written = output.withUnsafeMutableBufferPointer { buffer in
-            normalize(utf8: input, into: UnsafeMutableBufferPointer(rebasing: buffer[start...]))
+        // Built on the stack, then appended in one copy.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(input.count, 1)) { scratch in
+            let written = normalize(utf8: input, into: scratch)
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[0..<written]))
         }
-        output.removeLast(input.count - written)
     }
 
     private static func normalize(utf8 input: UnsafeBufferPointer<UInt8>) -> String {
