@@ -29,17 +29,26 @@ public struct MergedList: Sendable {
         writeItem(position, names: QuotedNames(contributions), into: &writer)
     }
 
-    /// The upstream names as JSON strings, escaped once per answer rather than once per item.
+    /// The upstream names as JSON strings, escaped once per answer rather than once per item,
+    /// and per upstream the tail of an item it alone sent: `"_sources":["alpha"]}`.
     struct QuotedNames {
         var bytes: [UInt8] = []
         var ranges: [Range<Int>] = []
+        var soleSourceTails: [Range<Int>] = []
 
         init(_ contributions: [UpstreamContribution]) {
-            var writer = JSONWriter(reservingCapacity: contributions.count * 16)
+            var writer = JSONWriter(reservingCapacity: contributions.count * 48)
             for contribution in contributions {
                 let start = writer.count
                 writer.writeString(contribution.name)
                 ranges.append(start..<writer.count)
+            }
+            for contribution in contributions {
+                let start = writer.count
+                writer.writeRaw("\"_sources\":[")
+                writer.writeString(contribution.name)
+                writer.writeRaw("]}")
+                soleSourceTails.append(start..<writer.count)
             }
             bytes = writer.bytes
         }
@@ -80,6 +89,11 @@ public struct MergedList: Sendable {
         }
         if provenance {
             if wroteMember { writer.writeByte(UInt8(ascii: ",")) }
+            if let only = sources.single(entry.sources) {
+                // The usual item, from one upstream: its whole tail in one copy.
+                names.bytes.withUnsafeBytes { writer.writeRaw(UnsafeRawBufferPointer(rebasing: $0[names.soleSourceTails[only]])) }
+                return
+            }
             writer.writeRaw("\"_sources\":[")
             var first = true
             names.bytes.withUnsafeBytes { quoted in

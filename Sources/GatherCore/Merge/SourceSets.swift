@@ -36,6 +36,18 @@ struct SourceSets: Sendable {
         }
     }
 
+    /// The only member of the set at `offset`, when it has exactly one.
+    func single(_ offset: Int) -> Int? {
+        var found: Int?
+        for word in 0..<wordsPerSet {
+            let bits = words[offset + word]
+            guard bits != 0 else { continue }
+            guard found == nil, bits & (bits - 1) == 0 else { return nil }
+            found = word * 64 + bits.trailingZeroBitCount
+        }
+        return found
+    }
+
     func members(_ offset: Int) -> [Int] {
         var result: [Int] = []
         forEach(offset) { result.append($0) }
