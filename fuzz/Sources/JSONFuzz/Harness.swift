@@ -389,23 +389,21 @@ struct Check {
         for (tokens, position) in targets {
             let strings = tokens.map { String(decoding: $0, as: UTF8.self) }
             let built = JSONPointer(tokens: strings)
-            try require(built.utf8Tokens == tokens, "JSONPointer(tokens:) changed the bytes of \(tokens.map { Check.escaped($0) })")
+            try require(built.tokens.map { Array($0.utf8) } == tokens, "JSONPointer(tokens:) changed the bytes of \(tokens.map { Check.escaped($0) })")
             try require(document.resolve(built) == position,
                         "pointer \(tokens.map { Check.escaped($0) }) resolves to \(String(describing: document.resolve(built))), not \(position)")
             // The same pointer as RFC 6901 text, parsed.
             let text = tokens.map { [UInt8(ascii: "/")] + Reference.escapePointerToken($0) }.joined()
             let textString = String(decoding: Array(text), as: UTF8.self)
-            // Open finding F1 (fuzz/crashes/F1-*): JSONPointer's text form is read by Character
-            // (grapheme cluster), so a `/` or `~` that a combining mark follows, or a prepended
-            // mark precedes, is not seen as syntax. Skipped until fixed; JSONFUZZ_STRICT=1 checks it.
-            if !Check.strict, Reference.pointerTextMergesSyntax(textString) { continue }
+            // F1 (fixed; fuzz/corpus/gather/F1-*): the text form is read by Unicode scalar, so a
+            // `/` or `~` that a combining mark follows is still syntax.
             try require(Array(built.description.utf8) == Array(text),
                         "pointer description \(Check.escaped(Array(built.description.utf8))) is not \(Check.escaped(Array(text)))")
             guard let parsed = JSONPointer(textString) else {
                 throw Finding(message: "JSONPointer(\(Check.escaped(Array(text)))) is nil; tokens \(tokens.map { Check.escaped($0) })")
             }
-            try require(parsed.utf8Tokens == tokens,
-                        "JSONPointer(\(Check.escaped(Array(text)))) has tokens \(parsed.utf8Tokens.map { Check.escaped($0) }), not \(tokens.map { Check.escaped($0) })")
+            try require(parsed.tokens.map { Array($0.utf8) } == tokens,
+                        "JSONPointer(\(Check.escaped(Array(text)))) has tokens \(parsed.tokens.map { Check.escaped(Array($0.utf8)) }), not \(tokens.map { Check.escaped($0) })")
             try require(document.resolve(parsed) == position, "parsed pointer \(Check.escaped(Array(text))) resolves elsewhere")
             // Resolving the rest of the path from an intermediate value gets there too.
             if tokens.count >= 2 {
@@ -593,10 +591,15 @@ struct Check {
             expected.append(UInt8(ascii: "}"))
         }
         expected.append(UInt8(ascii: "]"))
-        // Open finding F2 (fuzz/crashes/F2-*): when the rebuilt list nests deeper than the
-        // indexer's limit (a whole item mapped into `{…}` inside `[…]`), re-indexing it fails and
-        // ItemExtraction silently answers with the unmapped body. Skipped until fixed.
-        if !Check.strict, Reference.maximumDepth(expected) > JSONParser.maximumDepth { return }
+        // F2 (fixed; fuzz/corpus/gather/F2-*): a rebuilt list nesting past the indexer's limit
+        // (a whole item mapped into `{…}` inside `[…]`) is an extraction error, never the
+        // unmapped body.
+        if Reference.maximumDepth(expected) > JSONParser.maximumDepth {
+            guard case .failure = ItemExtraction.answer(from: document, at: pointer, map: map) else {
+                throw Finding(message: "map past the depth limit did not fail")
+            }
+            return
+        }
         guard case .success(let answer) = ItemExtraction.answer(from: document, at: pointer, map: map) else {
             throw Finding(message: "item extraction with map failed")
         }

@@ -185,19 +185,6 @@ enum Reference {
         return value.isFinite ? .double(value.bitPattern) : nil
     }
 
-    /// Whether reading `text` by Character (grapheme cluster) hides pointer syntax: a `/` or `~`
-    /// joined with other scalars into one Character, or the character after a `~` that is more
-    /// than its escape digit. By scalars (RFC 6901 §3) there is no such thing.
-    static func pointerTextMergesSyntax(_ text: String) -> Bool {
-        var afterTilde = false
-        for character in text {
-            let scalars = character.unicodeScalars
-            if scalars.count > 1, afterTilde || scalars.contains(where: { $0 == "/" || $0 == "~" }) { return true }
-            afterTilde = character == "~"
-        }
-        return false
-    }
-
     /// RFC 6901 reference token escaping: `~` as `~0`, `/` as `~1`, byte by byte.
     static func escapePointerToken(_ token: [UInt8]) -> [UInt8] {
         var output: [UInt8] = []
