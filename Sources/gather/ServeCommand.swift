@@ -7,7 +7,17 @@ import ServiceLifecycle
 import UnixSignals
 
 struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the gateway.")
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the gateway.",
+        discussion: """
+            Compression to clients: an aggregated answer (the JSON envelope) larger than --gzip-min is \
+            sent with Content-Encoding: gzip when the request's Accept-Encoding takes gzip (gzip or x-gzip \
+            or * with q > 0; gzip is the only coding offered); smaller ones and other clients get identity. \
+            Every aggregated answer carries Vary: Accept-Encoding. Server-Sent Events are never compressed \
+            (proxies and EventSource clients buffer a compressed stream, so events would stop arriving one \
+            by one), nor are complete: first answers (the winner's bytes as they were decoded), error \
+            answers or HEAD answers. The admin listener never compresses.
+            """)
 
     @Option(name: .customLong("routes"), help: "A route file or a folder of them (repeatable).")
     var routes: [String] = ["routes"]
@@ -23,6 +33,10 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("max-body"), help: "Largest client request body, e.g. 1MiB.")
     var maxBody = "1MiB"
+
+    @Option(name: .customLong("gzip-min"),
+            help: "Gzip aggregated answers larger than this for clients that accept gzip, e.g. 1KiB; off: never.")
+    var gzipMin = "1KiB"
 
     @Flag(help: "Reload route files when they change.")
     var watch = false
@@ -53,6 +67,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard SizeParser.parse(maxBody) != nil else { throw ValidationError("--max-body: not a size: \(maxBody)") }
+        guard gzipMin == "off" || SizeParser.parse(gzipMin) != nil else {
+            throw ValidationError("--gzip-min: not a size (or off): \(gzipMin)")
+        }
         guard DurationParser.parse(drain) != nil else { throw ValidationError("--drain: not a duration: \(drain)") }
         guard DurationParser.parse(acceptGrace) != nil else {
             throw ValidationError("--accept-grace: not a duration: \(acceptGrace)")
@@ -78,6 +95,7 @@ struct ServeCommand: AsyncParsableCommand {
         // Each event loop's requests run on the transfer thread beside it (see TransferLane).
         configuration.transferThreads = transferThreads ?? min(configuration.eventLoopThreads, 64)
         configuration.accessLog = accessLog == .on
+        configuration.gzipMinimumBytes = gzipMin == "off" ? nil : SizeParser.parse(gzipMin)
         logger.info("routes loaded", metadata: RouteLogFields.summary(loaded).merging(
             ["from": "\(routes.joined(separator: ","))"]) { $1 })
         for route in loaded { logger.info("route", metadata: RouteLogFields.route(route)) }
@@ -89,6 +107,7 @@ struct ServeCommand: AsyncParsableCommand {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         let settings: Logger.Metadata = [
             "access_log": "\(accessLog.rawValue)", "log_level": "\(logLevel.rawValue)", "watch": "\(watch)",
+            "gzip_min": "\(gzipMin)",
         ]
         let reloader = RouteReloader(paths: routes, server: server, logger: logger)
         let group = ServiceGroup(

@@ -61,9 +61,11 @@ struct AnswerBuilder {
         headers.add(name: "Gather-Partial", value: envelope.partial ? "true" : "false")
         headers.add(name: "Server-Timing", value: ServerTimingHeader.value(envelope.upstreams))
         headers.add(name: "X-Request-Id", value: identity.requestID)
+        // Gzipped or not by the client's Accept-Encoding (GatewayHandler): caches keep them apart.
+        headers.add(name: "Vary", value: "Accept-Encoding")
         let response = JSONResponse(status: HTTPResponseStatus(statusCode: status), headers: headers,
                                     body: writer.buffer, upstreams: envelope.upstreams,
-                                    partial: envelope.partial)
+                                    partial: envelope.partial, compressible: true)
         return (response, envelope.upstreams)
     }
 

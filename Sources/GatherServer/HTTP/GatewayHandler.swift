@@ -34,6 +34,9 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var accessHead: HTTPRequestHead?
     /// The routed request's path, so the access line need not find it again.
     private var accessPath: Substring?
+    /// Made at this connection's first gzipped answer: connections of clients that never accept
+    /// gzip (or get only small answers) never have one.
+    private var gzip: ResponseGzip?
 
     init(gateway: GatewayContext) {
         self.gateway = gateway
@@ -45,6 +48,8 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        gzip?.close()
+        gzip = nil
         waitTimer?.cancel()
         waitTimer = nil
         waitDeadline = nil
@@ -224,12 +229,25 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// the next request or closes.
     private func send(_ response: JSONResponse, head: HTTPRequestHead, keepAlive: Bool, context: ChannelHandlerContext) {
         var headers = response.headers
-        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
+        var body = response.body
+        // An aggregated answer over the threshold, gzipped for a client that takes gzip. Checked
+        // cheapest first: error answers, HEAD and small envelopes never look at Accept-Encoding.
+        // A HEAD answer keeps identity headers (its Content-Length is the identity body's).
+        if response.compressible, head.method != .HEAD, let minimum = gateway.gzipMinimumBytes,
+           body.readableBytes > minimum, AcceptEncoding.acceptsGzip(head.headers[canonicalForm: "accept-encoding"]) {
+            let encoder = gzip ?? ResponseGzip()
+            gzip = encoder
+            if let compressed = encoder.compress(body), compressed.readableBytes < body.readableBytes {
+                headers.add(name: "Content-Encoding", value: "gzip")
+                body = compressed
+            }
+        }
+        headers.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes))
         if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
         let responseHead = HTTPResponseHead(version: head.version, status: response.status, headers: headers)
         context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
-        if head.method != .HEAD && response.body.readableBytes > 0 {
-            context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
+        if head.method != .HEAD && body.readableBytes > 0 {
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         }
         endResponse(keepAlive: keepAlive, context: context)
     }

@@ -12,6 +12,9 @@ struct JSONResponse {
     var upstreams: [UpstreamReport] = []
     var partial = false
     var winner: String?
+    /// The JSON envelope of an aggregated answer: gzipped for clients that accept it when larger
+    /// than `--gzip-min`, and sent with `Vary: Accept-Encoding` either way.
+    var compressible = false
 
     static func error(_ status: HTTPResponseStatus, _ message: String,
                       allocator: ByteBufferAllocator, extraHeaders: [(String, String)] = []) -> JSONResponse {

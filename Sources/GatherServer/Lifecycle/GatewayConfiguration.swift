@@ -13,6 +13,9 @@ public struct GatewayConfiguration: Sendable {
     public var transferThreads = 2
     /// One `info` line per client request (through the gateway's logger).
     public var accessLog = true
+    /// Aggregated answers (JSON envelopes) larger than this many bytes are gzipped for clients
+    /// whose Accept-Encoding takes gzip; nil: never (`--gzip-min off`).
+    public var gzipMinimumBytes: Int? = 1024
 
     public init() {}
 }

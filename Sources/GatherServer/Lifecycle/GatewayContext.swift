@@ -15,9 +15,12 @@ final class GatewayContext: Sendable {
     let metrics: GatewayMetrics
     /// Draining answers carry `Connection: close`, so clients stop reusing a connection the drain will close.
     let health = HealthState()
+    /// See `GatewayConfiguration.gzipMinimumBytes`.
+    let gzipMinimumBytes: Int?
 
     init(routes: RouteRegistry, engine: TransferEngine, lanes: LoopLanes, limits: ClientLimits, admission: Admission,
-         logger: Logger, metrics: GatewayMetrics, accessLog: Bool = true) {
+         logger: Logger, metrics: GatewayMetrics, accessLog: Bool = true, gzipMinimumBytes: Int? = 1024) {
+        self.gzipMinimumBytes = gzipMinimumBytes
         self.lanes = lanes
         self.metrics = metrics
         self.routes = routes

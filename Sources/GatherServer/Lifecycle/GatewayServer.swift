@@ -39,7 +39,8 @@ public final class GatewayServer: @unchecked Sendable {
         let metrics = GatewayMetrics()
         let context = GatewayContext(routes: RouteRegistry(routes: routes, metrics: metrics), engine: engine,
                                      lanes: LoopLanes(engine: engine, group: group), limits: configuration.limits, admission: Admission(limit: configuration.maxInFlight),
-                                     logger: logger, metrics: metrics, accessLog: configuration.accessLog)
+                                     logger: logger, metrics: metrics, accessLog: configuration.accessLog,
+                                     gzipMinimumBytes: configuration.gzipMinimumBytes)
         do {
             let channel = try await publicBootstrap(group: group, context: context)
                 .bind(host: configuration.host, port: configuration.port).get()

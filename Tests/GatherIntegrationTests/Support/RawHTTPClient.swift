@@ -14,6 +14,12 @@ struct RawHTTPClient {
 
     /// Sends `bytes`, then reads until the server closes or `timeout` passes; returns what came back.
     func exchange(_ bytes: [UInt8], timeout: Double = 5, closeWriteAfterSending: Bool = false) throws -> String {
+        String(decoding: try exchangeBytes(bytes, timeout: timeout, closeWriteAfterSending: closeWriteAfterSending),
+               as: UTF8.self)
+    }
+
+    /// `exchange`, returning the bytes as they came (for bodies that are not text, such as gzip).
+    func exchangeBytes(_ bytes: [UInt8], timeout: Double = 5, closeWriteAfterSending: Bool = false) throws -> [UInt8] {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket failed") }
         defer { close(fd) }
@@ -44,7 +50,7 @@ struct RawHTTPClient {
             if count <= 0 { break }
             received.append(contentsOf: buffer[0..<count])
         }
-        return String(decoding: received, as: UTF8.self)
+        return received
     }
 
     func exchange(_ text: String, timeout: Double = 5) throws -> String {
