@@ -28,7 +28,9 @@ struct DeadlineAndHedgeTests {
             #expect(response.upstreamStatus("b") == "timeout")
             #expect(response.upstreamStatus("a") == "ok")
             #expect(response.elapsedMilliseconds >= 190)
-            #expect(response.elapsedMilliseconds < 600, "deadline 200ms; got \(response.elapsedMilliseconds)ms")
+            // The straggler stalls for seconds: well under that is the deadline at work (the
+            // client's clock also counts a loaded machine's scheduling, so no tighter bound).
+            #expect(response.elapsedMilliseconds < 2_000, "deadline 200ms; got \(response.elapsedMilliseconds)ms")
             let ms = try #require(response["/upstreams/b/ms"]?.numberValue)
             #expect(ms >= 199 && ms < 260)
             #expect(response.header("Server-Timing")?.contains(#"b;dur=200.0;desc="timeout""#) == true)

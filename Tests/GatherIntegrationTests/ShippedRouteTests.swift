@@ -37,7 +37,9 @@ struct ShippedRouteTests {
             #expect(response.status == 200)
             #expect(response["/partial"] == .bool(true))
             #expect(response.upstreamStatus("gamma") == "timeout")
-            #expect(response.elapsedMilliseconds < 600)
+            // gamma stalls for seconds; the answer leaves at the 200ms deadline (the client's
+            // clock also counts a loaded machine's scheduling, so no tighter bound).
+            #expect(response.elapsedMilliseconds < 2_000)
         }
     }
 
@@ -82,7 +84,8 @@ struct ShippedRouteTests {
             #expect(response.status == 200)
             #expect(response["/upstreams/catalog/won_by"] == .string("hedge"))
             #expect(response["/items/0/region"] == .string("us"))
-            #expect(response.elapsedMilliseconds < 400)
+            // The primary stalls for 5 s: well under that, the hedge won.
+            #expect(response.elapsedMilliseconds < 2_000)
         }
     }
 
