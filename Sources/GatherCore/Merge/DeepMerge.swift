@@ -13,7 +13,9 @@ struct DeepMerge {
     let contributions: [UpstreamContribution]
     let appendArrays: Bool
 
-    func merge(_ base: MergedValue, _ contribution: Int, _ incoming: Int) -> MergedValue {
+    /// `base` is consumed: an object node merged into is then the only holder of its arrays and
+    /// grows in place instead of being copied.
+    func merge(_ base: consuming MergedValue, _ contribution: Int, _ incoming: Int) -> MergedValue {
         let document = contributions[contribution].body
         switch (kind(of: base), document.kind(incoming)) {
         case (.object?, .object):
@@ -43,11 +45,14 @@ struct DeepMerge {
         var key = incoming + 1
         while key < document.next(incoming) {
             let value = key + 1
-            let existing = document.withStringContent(key) { node.member(named: $0) }
+            let existing = document.withStringContent(key) { node.member(named: $0, in: contributions) }
             if let position = existing {
                 if node.touched[position] != pass {
                     node.touched[position] = pass
-                    node.members[position].value = merge(node.members[position].value, contribution, value)
+                    // Taken out first, so the value being merged into is not shared with its slot.
+                    let current = node.members[position].value
+                    node.members[position].value = .null
+                    node.members[position].value = merge(current, contribution, value)
                 }
             } else {
                 node.members.append((.upstream(contribution: contribution, position: key),
@@ -59,8 +64,8 @@ struct DeepMerge {
     }
 
     /// `value` (an object) as a node that can take more members.
-    func objectNode(_ value: MergedValue) -> MergedValue.ObjectNode {
-        switch value {
+    func objectNode(_ value: consuming MergedValue) -> MergedValue.ObjectNode {
+        switch consume value {
         case .object(let node):
             return node
         case .upstream(let contribution, let position):

@@ -50,8 +50,10 @@ public struct ObjectMerge: MergeStage {
                 continue
             }
             var name = group
-            if let position = name.withUTF8({ node.member(named: UnsafeRawBufferPointer($0)) }) {
-                node.members[position].value = deep.merge(node.members[position].value, index, value)
+            if let position = name.withUTF8({ node.member(named: UnsafeRawBufferPointer($0), in: contributions) }) {
+                let current = node.members[position].value
+                node.members[position].value = .null
+                node.members[position].value = deep.merge(current, index, value)
             } else {
                 node.members.append((.name(group), .upstream(contribution: index, position: value)))
                 node.touched.append(node.passes)
