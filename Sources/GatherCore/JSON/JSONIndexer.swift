@@ -324,11 +324,19 @@ struct JSONIndexer {
     // MARK: Helpers
 
     private mutating func skipWhitespace() {
+        let start = index
+        defer { whitespaceSeen += index - start }
         while index < bytes.count {
             switch bytes[index] {
-            case 0x20, 0x09, 0x0A, 0x0D:
+            case 0x20:
                 index += 1
-                whitespaceSeen += 1
+                // Pretty-printed bodies indent with runs of spaces: eight at a time.
+                while index + 8 <= bytes.count,
+                      bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) == 0x2020_2020_2020_2020 {
+                    index += 8
+                }
+            case 0x09, 0x0A, 0x0D:
+                index += 1
             default: return
             }
         }
