@@ -16,6 +16,10 @@ public struct MergedList: Sendable {
 
     /// `[item,…]`.
     public func write(into writer: inout JSONWriter) {
+        guard !entries.isEmpty else {
+            writer.writeRaw("[]")
+            return
+        }
         let names = QuotedNames(contributions)
         writer.writeByte(UInt8(ascii: "["))
         for position in entries.indices {
@@ -38,6 +42,8 @@ public struct MergedList: Sendable {
 
         init(_ contributions: [UpstreamContribution]) {
             var writer = JSONWriter(reservingCapacity: contributions.count * 48)
+            ranges.reserveCapacity(contributions.count)
+            soleSourceTails.reserveCapacity(contributions.count)
             for contribution in contributions {
                 let start = writer.count
                 writer.writeString(contribution.name)
