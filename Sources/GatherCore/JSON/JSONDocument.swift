@@ -106,6 +106,47 @@ public struct JSONDocument: Sendable {
         return try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
     }
 
+    /// Calls `body` with the runs of `value`'s bytes that hold its tokens: the whole value when
+    /// it has no whitespace between tokens (one copy), else the pieces between the whitespace
+    /// outside its strings. Every number, string and literal is in them byte for byte.
+    public func forEachCompactRun(of value: Int, _ body: (UnsafeRawBufferPointer) -> Void) {
+        let range = range(value)
+        bytes.withUnsafeBytes { all in
+            let text = UnsafeRawBufferPointer(rebasing: all[range])
+            guard hasWhitespace(value) else {
+                body(text)
+                return
+            }
+            var runStart = 0
+            var position = 0
+            var inString = false
+            while position < text.count {
+                let byte = text[position]
+                if inString {
+                    if byte == UInt8(ascii: "\\") {
+                        position += 2
+                        continue
+                    }
+                    if byte == UInt8(ascii: "\"") { inString = false }
+                    position += 1
+                    continue
+                }
+                switch byte {
+                case 0x20, 0x09, 0x0A, 0x0D:
+                    if runStart < position { body(UnsafeRawBufferPointer(rebasing: text[runStart..<position])) }
+                    position += 1
+                    runStart = position
+                case UInt8(ascii: "\""):
+                    inString = true
+                    position += 1
+                default:
+                    position += 1
+                }
+            }
+            if runStart < position { body(UnsafeRawBufferPointer(rebasing: text[runStart..<position])) }
+        }
+    }
+
     /// The raw text of `value`; for tests and messages.
     public func text(of value: Int) -> String {
         String(decoding: bytes[range(value)], as: UTF8.self)

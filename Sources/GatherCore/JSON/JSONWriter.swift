@@ -39,47 +39,7 @@ public struct JSONWriter: Sendable {
     /// byte for byte as sent; whitespace between tokens (pretty-printed upstreams) is left out,
     /// so answers stay compact and an event-stream `data:` line never breaks.
     public mutating func write(_ document: JSONDocument, _ position: Int) {
-        let range = document.range(position)
-        let spaced = document.hasWhitespace(position)
-        document.bytes.withUnsafeBytes { all in
-            let value = UnsafeRawBufferPointer(rebasing: all[range])
-            if spaced {
-                writeCompacted(value)
-            } else {
-                buffer.writeBytes(value)
-            }
-        }
-    }
-
-    /// JSON text with the whitespace outside strings left out, copied in runs.
-    private mutating func writeCompacted(_ text: UnsafeRawBufferPointer) {
-        var runStart = 0
-        var position = 0
-        var inString = false
-        while position < text.count {
-            let byte = text[position]
-            if inString {
-                if byte == UInt8(ascii: "\\") {
-                    position += 2
-                    continue
-                }
-                if byte == UInt8(ascii: "\"") { inString = false }
-                position += 1
-                continue
-            }
-            switch byte {
-            case 0x20, 0x09, 0x0A, 0x0D:
-                if runStart < position { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: text[runStart..<position])) }
-                position += 1
-                runStart = position
-            case UInt8(ascii: "\""):
-                inString = true
-                position += 1
-            default:
-                position += 1
-            }
-        }
-        if runStart < position { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: text[runStart..<position])) }
+        document.forEachCompactRun(of: position) { buffer.writeBytes($0) }
     }
 
     /// Copies `document.bytes[range]` as they are.

@@ -30,7 +30,7 @@ enum DedupeKey {
             writeNumber(document, value, into: &arena)
         case .array, .object:
             arena.append(Tag.container.rawValue)
-            document.withBytes(of: value) { appendCompact($0, into: &arena) }
+            document.forEachCompactRun(of: value) { arena.append(contentsOf: $0) }
         }
         return true
     }
@@ -59,30 +59,5 @@ enum DedupeKey {
 
     private static func appendWord(_ word: UInt64, into arena: inout [UInt8]) {
         withUnsafeBytes(of: word.littleEndian) { arena.append(contentsOf: $0) }
-    }
-
-    /// JSON text with the whitespace outside strings left out.
-    private static func appendCompact(_ text: UnsafeRawBufferPointer, into arena: inout [UInt8]) {
-        var inString = false
-        var escaped = false
-        for byte in text {
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                }
-                arena.append(byte)
-                continue
-            }
-            switch byte {
-            case 0x20, 0x09, 0x0A, 0x0D: continue
-            case UInt8(ascii: "\""): inString = true
-            default: break
-            }
-            arena.append(byte)
-        }
     }
 }

@@ -121,7 +121,8 @@ public struct MergedList: Sendable {
         return (try? JSONParser.parse(writer.bytes))?.arrayValue ?? []
     }
 
-    /// Where each item came from: (contribution index, position in its items document).
+    /// Where each item came from: (contribution index, position in its items document); for
+    /// the fuzz harness, which checks each written item against its upstream's bytes.
     public var positions: [(contribution: Int, item: Int)] {
         entries.map { ($0.contribution, $0.item) }
     }

@@ -48,9 +48,4 @@ struct SourceSets: Sendable {
         return found
     }
 
-    func members(_ offset: Int) -> [Int] {
-        var result: [Int] = []
-        forEach(offset) { result.append($0) }
-        return result
-    }
 }

@@ -36,16 +36,6 @@ public enum HexDigits {
         }
     }
 
-    /// Appends sixteen digits.
-    public static func append(_ word: UInt64, to bytes: inout [UInt8]) {
-        var chunk: (UInt64, UInt64) = (0, 0)
-        withUnsafeMutableBytes(of: &chunk) { raw in
-            let buffer = raw.bindMemory(to: UInt8.self)
-            write(word, into: buffer, at: 0)
-            bytes.append(contentsOf: buffer)
-        }
-    }
-
     /// A string of sixteen digits per word.
     public static func string(_ high: UInt64, _ low: UInt64) -> String {
         String(unsafeUninitializedCapacity: 32) { buffer in
