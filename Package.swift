@@ -7,7 +7,8 @@ let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 
 let package = Package(
     name: "gather",
-    platforms: [.macOS(.v15)],
+    // Linux only: the transfer threads drive libcurl with epoll and wake through an eventfd
+    // (CCurlShim), so no other platform is declared.
     products: [
         .executable(name: "gather", targets: ["gather"]),
         .library(name: "GatherCore", targets: ["GatherCore"]),

@@ -31,6 +31,7 @@ struct DemoCommand: AsyncParsableCommand {
         configuration.port = listen.port
         configuration.adminHost = admin.host
         configuration.adminPort = admin.port
+        if let writer = LoggingSetup.writer { configuration.droppedLogLines = { writer.droppedLines } }
         let gateway = try await GatewayServer.start(routes: loaded, configuration: configuration,
                                                     logger: Logger(label: "gather"))
         gateway.bootstrapMetricsSystem()

@@ -95,6 +95,7 @@ struct ServeCommand: AsyncParsableCommand {
         // Each event loop's requests run on the transfer thread beside it (see TransferLane).
         configuration.transferThreads = transferThreads ?? min(configuration.eventLoopThreads, 64)
         configuration.accessLog = accessLog == .on
+        if let writer = LoggingSetup.writer { configuration.droppedLogLines = { writer.droppedLines } }
         configuration.gzipMinimumBytes = gzipMin == "off" ? nil : SizeParser.parse(gzipMin)
         logger.info("routes loaded", metadata: RouteLogFields.summary(loaded).merging(
             ["from": "\(routes.joined(separator: ","))"]) { $1 })

@@ -58,4 +58,7 @@ enum GatewayMetricFamilies {
     static let reloadFailures = MetricNameDescriptor(
         namespace: "gather", metricName: "config_reload_failures", unitName: "total",
         helpText: "Route reloads refused because a file had errors (the previous routes stayed).")
+    static let logLinesDropped = MetricNameDescriptor(
+        namespace: "gather", metricName: "log_lines_dropped", unitName: "total",
+        helpText: "Log lines dropped because the log writer fell behind (its queue was full).")
 }
