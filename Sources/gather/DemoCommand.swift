@@ -37,7 +37,7 @@ struct DemoCommand: AsyncParsableCommand {
         gateway.bootstrapMetricsSystem()
         let banner = Self.banner(backends: set.backends.count, routes: loaded, listen: listen, admin: admin,
                                  port: gateway.port, adminPort: gateway.adminPort ?? 0)
-        try await UntilShutdownService.run(logger: Logger(label: "gather"), started: { print(banner) }) {
+        try await UntilShutdownService.run(logger: Logger(label: "gather"), started: { StandardOutput.print(banner) }) {
             await gateway.shutdown(drain: .seconds(2))
             try await backends.shutdown()
         }

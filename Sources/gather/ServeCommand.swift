@@ -130,7 +130,7 @@ struct ServeCommand: AsyncParsableCommand {
     private static func announce(server: GatewayServer, listen: HostPort, admin: HostPort, routes: Int,
                                  settings: Logger.Metadata, logger: Logger) {
         let adminAddress = server.adminPort.map { "http://\(admin.host):\($0)" } ?? "none"
-        print("gather listening on http://\(listen.host):\(server.port) (admin \(adminAddress))")
+        StandardOutput.print("gather listening on http://\(listen.host):\(server.port) (admin \(adminAddress))")
         logger.info("gather listening", metadata: [
             "listen": "\(listen.host):\(server.port)", "admin": "\(admin.host):\(server.adminPort ?? 0)",
             "routes": "\(routes)",
