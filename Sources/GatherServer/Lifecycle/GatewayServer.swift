@@ -61,28 +61,31 @@ public final class GatewayServer: @unchecked Sendable {
     }
 
     private static func publicBootstrap(group: EventLoopGroup, context: GatewayContext) -> ServerBootstrap {
-        let limits = context.limits
-        return ServerBootstrap(group: group)
+        ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    var decoderLimits = NIOHTTPDecoderLimitConfiguration()
-                    // Above our own 16 KiB check, so that we answer 431 ourselves; past this the
-                    // parser stops buffering and the protocol error handler answers 431.
-                    decoderLimits.maxHeaderListSize = limits.maxHeaderBytes * 2
-                    decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes * 2
-                    let sync = channel.pipeline.syncOperations
-                    try sync.addHandler(HTTPResponseEncoder())
-                    try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(
-                        leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)))
-                    try sync.addHandler(RequestQueueHandler())
-                    try sync.addHandler(ProtocolErrorResponder(metrics: context.metrics, accessLog: context.accessLog))
-                    try sync.addHandler(GatewayHandler(gateway: context))
+                    try addConnectionHandlers(to: channel.pipeline.syncOperations, context: context)
                 }
             }
+    }
+
+    /// A client connection's pipeline: the HTTP/1.1 codec and the gateway's handler.
+    static func addConnectionHandlers(to pipeline: ChannelPipeline.SynchronousOperations,
+                                      context: GatewayContext) throws {
+        let limits = context.limits
+        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
+        // Above our own header check, so that we answer 431 ourselves; past this the parser stops
+        // buffering and its error is answered with 431.
+        decoderLimits.maxHeaderListSize = limits.maxHeaderBytes * 2
+        decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes * 2
+        try pipeline.addHandler(HTTPResponseEncoder())
+        try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(
+            leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)))
+        try pipeline.addHandler(GatewayHandler(gateway: context))
     }
 
     /// Swaps in a new set of routes; requests already running keep the set they started with.
