@@ -82,8 +82,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: v5),
         .testTarget(name: "GatherFixturesTests", dependencies: ["GatherFixtures", "GatherCore"], swiftSettings: v5),
+        // What several test targets share: a Mutex-backed box for state their closures share.
+        .target(name: "GatherTestSupport", path: "Tests/GatherTestSupport", swiftSettings: v5),
         .testTarget(name: "GatherIntegrationTests", dependencies: [
-            "GatherServer", "GatherFixtures", "GatherCore", "GatherCurl",
+            "GatherServer", "GatherFixtures", "GatherCore", "GatherCurl", "GatherTestSupport",
         ], swiftSettings: v5),
     ]
 )

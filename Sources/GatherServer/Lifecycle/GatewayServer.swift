@@ -2,11 +2,11 @@ import GatherCore
 import GatherCurl
 import Logging
 import Metrics
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import Prometheus
+import Synchronization
 
 /// The running gateway: public listener, admin listener, transfer engine.
 public final class GatewayServer: @unchecked Sendable {
@@ -17,8 +17,8 @@ public final class GatewayServer: @unchecked Sendable {
     private let channel: Channel
     private let adminChannel: Channel?
     private let context: GatewayContext
-    private let stopped = NIOLockedValueBox(false)
-    private let drainCut = NIOLockedValueBox(false)
+    private let stopped = Atomic<Bool>(false)
+    private let drainCut = Atomic<Bool>(false)
 
     private init(port: Int, adminPort: Int?, group: MultiThreadedEventLoopGroup, ownsGroup: Bool, channel: Channel,
                  adminChannel: Channel?, context: GatewayContext) {
@@ -117,19 +117,15 @@ public final class GatewayServer: @unchecked Sendable {
     /// the upstream transfers still running (their requests get whatever answer that leaves) and
     /// closes everything.
     public func shutdown(drain: Duration = .seconds(10), acceptGrace: Duration = .zero) async {
-        let alreadyStopped = stopped.withLockedValue { wasStopped in
-            defer { wasStopped = true }
-            return wasStopped
-        }
-        guard !alreadyStopped else { return }
+        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         context.health.startDraining()
         let graceEnd = ContinuousClock.now + acceptGrace
-        while ContinuousClock.now < graceEnd && !drainCut.withLockedValue({ $0 }) {
+        while ContinuousClock.now < graceEnd && !drainCut.load(ordering: .acquiring) {
             try? await Task.sleep(for: .milliseconds(20))
         }
         try? await channel.close()
         let deadline = ContinuousClock.now + drain
-        while context.admission.current > 0 && ContinuousClock.now < deadline && !drainCut.withLockedValue({ $0 }) {
+        while context.admission.current > 0 && ContinuousClock.now < deadline && !drainCut.load(ordering: .acquiring) {
             try? await Task.sleep(for: .milliseconds(20))
         }
         let unfinished = context.admission.current
@@ -150,6 +146,6 @@ public final class GatewayServer: @unchecked Sendable {
 
     /// Ends an accept grace or a drain in progress now, as if its time were up (a second SIGTERM/SIGINT).
     public func cutDrainShort() {
-        drainCut.withLockedValue { $0 = true }
+        drainCut.store(true, ordering: .releasing)
     }
 }
