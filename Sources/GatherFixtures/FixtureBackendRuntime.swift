@@ -1,3 +1,4 @@
+import GatherCore
 import NIOCore
 import Synchronization
 
@@ -6,7 +7,9 @@ import Synchronization
 final class FixtureBackendRuntime: Sendable {
     let backend: FixtureBackend
     private struct Live {
-        var generator: SplitMix64
+        /// Every random decision of this backend: with the same seed it misbehaves in exactly the
+        /// same order on every run, so a flaky demo or test is reproducible by construction.
+        var generator: SplitMixGenerator
         var accepted = 0
         var served = 0
         var openChannels: [ObjectIdentifier: Channel] = [:]
@@ -16,7 +19,7 @@ final class FixtureBackendRuntime: Sendable {
 
     init(backend: FixtureBackend) {
         self.backend = backend
-        live = Mutex(Live(generator: SplitMix64(seed: backend.seed)))
+        live = Mutex(Live(generator: SplitMixGenerator(seed: backend.seed)))
     }
 
     func route(method: String, path: String) -> FixtureRoute {

@@ -23,8 +23,11 @@ final class GatewayHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var readPending = false
     /// Set while queued requests are taken, so an answer written meanwhile does not start another round.
     private var takingQueued = false
-    /// Request ids need to be unique, not secret: seeded once per connection.
-    private var random = SplitMixGenerator()
+    /// Request ids need to be unique, not secret: seeded once per connection from the system.
+    private var random: SplitMixGenerator = {
+        var system = SystemRandomNumberGenerator()
+        return SplitMixGenerator(seed: system.next())
+    }()
     /// Made at this connection's first gzipped answer: connections of clients that never accept
     /// gzip (or get only small answers) never have one.
     private var gzip: ResponseGzip?
