@@ -74,9 +74,19 @@ let package = Package(
 
         .testTarget(name: "GatherCoreTests", dependencies: ["GatherCore"], swiftSettings: v5),
         .testTarget(name: "GatherCurlTests", dependencies: ["GatherCurl"], swiftSettings: v5),
+        // The shell's handlers on NIO's embedded channels (no sockets): the connection state machine.
+        .testTarget(name: "GatherServerTests", dependencies: [
+            "GatherServer", "GatherCore", "GatherCurl", "GatherFixtures",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: v5),
         .testTarget(name: "GatherFixturesTests", dependencies: ["GatherFixtures", "GatherCore"], swiftSettings: v5),
+        // What several test targets share: a Mutex-backed box for state their closures share.
+        .target(name: "GatherTestSupport", path: "Tests/GatherTestSupport", swiftSettings: v5),
         .testTarget(name: "GatherIntegrationTests", dependencies: [
-            "GatherServer", "GatherFixtures", "GatherCore", "GatherCurl",
+            "GatherServer", "GatherFixtures", "GatherCore", "GatherCurl", "GatherTestSupport",
         ], swiftSettings: v5),
     ]
 )

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -299,22 +298,4 @@ void gather_set_thread_name(const char *name) {
     for (; i < sizeof truncated - 1 && name[i] != 0; i++) truncated[i] = name[i];
     truncated[i] = 0;
     pthread_setname_np(pthread_self(), truncated);
-}
-
-struct gather_atomic_counter {
-    _Atomic uint64_t value;
-};
-
-gather_atomic_counter *gather_atomic_counter_create(void) {
-    gather_atomic_counter *counter = malloc(sizeof *counter);
-    if (counter) atomic_init(&counter->value, 0);
-    return counter;
-}
-
-void gather_atomic_counter_destroy(gather_atomic_counter *counter) {
-    free(counter);
-}
-
-uint64_t gather_atomic_counter_next(gather_atomic_counter *counter) {
-    return atomic_fetch_add_explicit(&counter->value, 1, memory_order_relaxed);
 }

@@ -1,5 +1,6 @@
 import CCurl
 import CCurlShim
+import Synchronization
 
 /// The upstream HTTP client: a fixed set of transfer threads, each running many concurrent
 /// transfers on one libcurl multi handle with its own connection cache.
@@ -9,9 +10,8 @@ import CCurlShim
 /// thread, `start` calls the completion before it returns.
 public final class TransferEngine: @unchecked Sendable {
     private let transferThreads: [TransferThread]
-    private let roundRobin: OpaquePointer?
-    private let stateLock = PthreadMutex()
-    private var isShutDown = false
+    private let roundRobin = Atomic<UInt64>(0)
+    private let isShutDown = Atomic<Bool>(false)
     private let unavailableReason: String?
 
     /// - Parameters:
@@ -41,12 +41,10 @@ public final class TransferEngine: @unchecked Sendable {
         }
         transferThreads = started
         unavailableReason = reason
-        roundRobin = gather_atomic_counter_create()
     }
 
     deinit {
         shutdown()
-        gather_atomic_counter_destroy(roundRobin)
     }
 
     /// Queues the request on a transfer thread (round-robin). The completion is called exactly once.
@@ -113,12 +111,7 @@ public final class TransferEngine: @unchecked Sendable {
     /// all libcurl state. Later `start` calls complete at once as cancelled. Idempotent; waits
     /// for the threads unless called from one of them (then they finish on their own).
     public func shutdown() {
-        let first: Bool = stateLock.withLock {
-            let wasRunning = !isShutDown
-            isShutDown = true
-            return wasRunning
-        }
-        guard first else {
+        guard !isShutDown.exchange(true, ordering: .acquiringAndReleasing) else {
             return
         }
         for thread in transferThreads {
@@ -136,10 +129,7 @@ public final class TransferEngine: @unchecked Sendable {
         guard !transferThreads.isEmpty else {
             return nil
         }
-        guard let roundRobin else {
-            return transferThreads[0]
-        }
-        let ticket = gather_atomic_counter_next(roundRobin)
+        let ticket = roundRobin.wrappingAdd(1, ordering: .relaxed).oldValue
         return transferThreads[Int(ticket % UInt64(transferThreads.count))]
     }
 

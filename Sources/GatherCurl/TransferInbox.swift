@@ -1,21 +1,25 @@
 import CCurlShim
+import Synchronization
 
 /// A transfer thread's locked command queue plus the eventfd that wakes its epoll_wait.
 /// A write happens only when the thread has not been woken since it last emptied the queue,
 /// so a burst of requests costs one write and one read.
 final class TransferInbox {
     let eventFD: Int32
-    private let mutex = PthreadMutex()
-    private var pending: [TransferCommand] = []
-    private var wakeRequested = false
-    private var closed = false
+    private struct Queue {
+        var pending: [TransferCommand] = []
+        var wakeRequested = false
+        var closed = false
+    }
+
+    private let queue = Mutex(Queue())
 
     init?() {
         eventFD = gather_eventfd_create()
         guard eventFD >= 0 else {
             return nil
         }
-        pending.reserveCapacity(64)
+        queue.withLock { $0.pending.reserveCapacity(64) }
     }
 
     deinit {
@@ -26,13 +30,13 @@ final class TransferInbox {
 
     /// False when the thread has stopped taking commands.
     func post(_ command: TransferCommand) -> Bool {
-        let (accepted, mustWake): (Bool, Bool) = mutex.withLock {
-            guard !closed else {
+        let (accepted, mustWake): (Bool, Bool) = queue.withLock { queue in
+            guard !queue.closed else {
                 return (false, false)
             }
-            pending.append(command)
-            let first = !wakeRequested
-            wakeRequested = true
+            queue.pending.append(command)
+            let first = !queue.wakeRequested
+            queue.wakeRequested = true
             return (true, first)
         }
         if mustWake {
@@ -44,22 +48,22 @@ final class TransferInbox {
     /// Queues without waking the thread: the poster owes a `wakeIfQueued()` (a `TransferLane`
     /// wakes once per batch). False when the thread has stopped taking commands.
     func postQuietly(_ command: TransferCommand) -> Bool {
-        mutex.withLock {
-            guard !closed else {
+        queue.withLock { queue in
+            guard !queue.closed else {
                 return false
             }
-            pending.append(command)
+            queue.pending.append(command)
             return true
         }
     }
 
     /// Wakes the thread if something is queued and no wake is on its way already.
     func wakeIfQueued() {
-        let mustWake: Bool = mutex.withLock {
-            guard !pending.isEmpty, !wakeRequested, !closed else {
+        let mustWake: Bool = queue.withLock { queue in
+            guard !queue.pending.isEmpty, !queue.wakeRequested, !queue.closed else {
                 return false
             }
-            wakeRequested = true
+            queue.wakeRequested = true
             return true
         }
         if mustWake {
@@ -71,17 +75,17 @@ final class TransferInbox {
     /// side allocates in steady state.
     func take(into batch: inout [TransferCommand]) {
         gather_eventfd_drain(eventFD)
-        mutex.withLock {
-            swap(&pending, &batch)
-            wakeRequested = false
+        queue.withLock { queue in
+            swap(&queue.pending, &batch)
+            queue.wakeRequested = false
         }
     }
 
     /// Refuses further posts and hands back what is still queued.
     func close(into batch: inout [TransferCommand]) {
-        mutex.withLock {
-            closed = true
-            swap(&pending, &batch)
+        queue.withLock { queue in
+            queue.closed = true
+            swap(&queue.pending, &batch)
         }
     }
 }

@@ -1,5 +1,6 @@
 import CCurl
 import CCurlShim
+import Synchronization
 
 /// How gather connects to an upstream: HTTP version and TLS. One instance per distinct setting
 /// per route load, shared by all the requests (and shards) that use it: an easy handle that
@@ -26,8 +27,7 @@ public final class UpstreamConnectionOptions: @unchecked Sendable {
     /// still where gather connects, and the Host header).
     public let serverName: String?
     /// CURLOPT_CONNECT_TO lists by entry (one per address the upstream's urls name).
-    private let connectToLock = PthreadMutex()
-    private var connectToLists: [String: UnsafeMutablePointer<curl_slist>] = [:]
+    private let connectToLists = Mutex<[String: UnsafeMutablePointer<curl_slist>]>([:])
 
     public init(httpVersion: HTTPVersion = .http1_1, caPEM: [UInt8]? = nil, certificatePEM: [UInt8]? = nil,
                 keyPEM: [UInt8]? = nil, verify: Bool = true, serverName: String? = nil) {
@@ -40,16 +40,18 @@ public final class UpstreamConnectionOptions: @unchecked Sendable {
     }
 
     deinit {
-        for list in connectToLists.values { curl_slist_free_all(list) }
+        connectToLists.withLock { lists in
+            for list in lists.values { curl_slist_free_all(list) }
+        }
     }
 
     /// The CURLOPT_CONNECT_TO list for one entry, made once and kept as long as these options
     /// (an easy handle that applied them keeps them alive while it may still point at the list).
     func connectTo(_ entry: String) -> UnsafeMutablePointer<curl_slist>? {
-        connectToLock.withLock {
-            if let list = connectToLists[entry] { return list }
+        connectToLists.withLock { lists in
+            if let list = lists[entry] { return list }
             let list = curl_slist_append(nil, entry)
-            connectToLists[entry] = list
+            lists[entry] = list
             return list
         }
     }

@@ -1,19 +1,25 @@
-import Foundation
+import GatherCore
 import NIOCore
+import Synchronization
 
 /// The live, shared state of one served backend: its generator, counters and open connections.
 /// Connections of one backend run on different event loops, so everything here is behind a lock.
-final class FixtureBackendRuntime: @unchecked Sendable {
+final class FixtureBackendRuntime: Sendable {
     let backend: FixtureBackend
-    private let lock = NSLock()
-    private var generator: SplitMix64
-    private var accepted = 0
-    private var served = 0
-    private var openChannels: [ObjectIdentifier: Channel] = [:]
+    private struct Live {
+        /// Every random decision of this backend: with the same seed it misbehaves in exactly the
+        /// same order on every run, so a flaky demo or test is reproducible by construction.
+        var generator: SplitMixGenerator
+        var accepted = 0
+        var served = 0
+        var openChannels: [ObjectIdentifier: Channel] = [:]
+    }
+
+    private let live: Mutex<Live>
 
     init(backend: FixtureBackend) {
         self.backend = backend
-        generator = SplitMix64(seed: backend.seed)
+        live = Mutex(Live(generator: SplitMixGenerator(seed: backend.seed)))
     }
 
     func route(method: String, path: String) -> FixtureRoute {
@@ -22,25 +28,25 @@ final class FixtureBackendRuntime: @unchecked Sendable {
 
     /// Draws under the lock: the backend's sequence is one stream, in arrival order.
     func nextPlan(for path: FixturePath) -> FixturePlan {
-        lock.withLock { FixturePlan.draw(for: path, using: &generator) }
+        live.withLock { FixturePlan.draw(for: path, using: &$0.generator) }
     }
 
     func connectionOpened(_ channel: Channel) {
-        lock.withLock {
-            accepted += 1
-            openChannels[ObjectIdentifier(channel)] = channel
+        live.withLock {
+            $0.accepted += 1
+            $0.openChannels[ObjectIdentifier(channel)] = channel
         }
     }
 
     func connectionClosed(_ channel: Channel) {
-        _ = lock.withLock { openChannels.removeValue(forKey: ObjectIdentifier(channel)) }
+        _ = live.withLock { $0.openChannels.removeValue(forKey: ObjectIdentifier(channel)) }
     }
 
     func noteServed() {
-        lock.withLock { served += 1 }
+        live.withLock { $0.served += 1 }
     }
 
-    var connectionsAccepted: Int { lock.withLock { accepted } }
-    var requestsServed: Int { lock.withLock { served } }
-    var channels: [Channel] { lock.withLock { Array(openChannels.values) } }
+    var connectionsAccepted: Int { live.withLock { $0.accepted } }
+    var requestsServed: Int { live.withLock { $0.served } }
+    var channels: [Channel] { live.withLock { Array($0.openChannels.values) } }
 }

@@ -1,3 +1,5 @@
+import GatherCore
+
 /// What a fixture does with one request, decided up front from the backend's generator.
 ///
 /// Kept free of I/O so the fault logic can be tested without sockets; the connection handler
@@ -48,7 +50,7 @@ public struct FixturePlan: Sendable, Equatable {
 
     /// Draws one plan. Precedence when several faults fire: reset, garbage, then an injected error
     /// replaces the body, oversized replaces the body, truncate beats drip.
-    public static func draw(for path: FixturePath, using generator: inout SplitMix64) -> FixturePlan {
+    public static func draw(for path: FixturePath, using generator: inout SplitMixGenerator) -> FixturePlan {
         let latency = path.latency.sample(uniform1: generator.nextUnit(), uniform2: generator.nextUnit())
         let errorFires = generator.nextUnit() < path.error.rate
         let stallFires = generator.nextUnit() < path.stall.rate

@@ -2,14 +2,14 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// Serves a `FixtureSet` on loopback: one listening socket per backend.
-public final class FixtureServer: @unchecked Sendable {
+public final class FixtureServer: Sendable {
     private let runtimes: [String: FixtureBackendRuntime]
     private let boundPorts: [String: Int]
     private let listeners: [Channel]
-    private let lock = NSLock()
-    private var stopped = false
+    private let stopped = Atomic<Bool>(false)
 
     private init(runtimes: [String: FixtureBackendRuntime], boundPorts: [String: Int], listeners: [Channel]) {
         self.runtimes = runtimes
@@ -76,11 +76,7 @@ public final class FixtureServer: @unchecked Sendable {
 
     /// Stops listening and closes every open connection, including stalled ones; safe to call twice.
     public func shutdown() async throws {
-        let alreadyStopped = lock.withLock { () -> Bool in
-            defer { stopped = true }
-            return stopped
-        }
-        guard !alreadyStopped else { return }
+        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         for listener in listeners { try? await listener.close() }
         for runtime in runtimes.values {
             for channel in runtime.channels { try? await channel.close() }

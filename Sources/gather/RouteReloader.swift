@@ -23,7 +23,7 @@ final class RouteReloader: @unchecked Sendable {
     }
 
     private func reloadNow(reason: String) {
-        switch RouteLoader.load(paths: paths, environment: ProcessInfo.processInfo.environment) {
+        switch RouteFileReader.load(paths, environment: ProcessInfo.processInfo.environment) {
         case .success(let routes):
             let previous = server.routes
             server.reload(routes: routes)

@@ -3,6 +3,7 @@ import Foundation
 import GatherCore
 import GatherServer
 import Logging
+import NIOCore
 import ServiceLifecycle
 import UnixSignals
 
@@ -33,6 +34,20 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("max-body"), help: "Largest client request body, e.g. 1MiB.")
     var maxBody = "1MiB"
+
+    @Option(name: .customLong("max-request-line"), help: "Longest client request target, e.g. 8KiB; past it: 414.")
+    var maxRequestLine = "8KiB"
+
+    @Option(name: .customLong("max-headers"), help: "Largest client request headers, all together, e.g. 16KiB; past it: 431.")
+    var maxHeaders = "16KiB"
+
+    @Option(name: .customLong("head-timeout"),
+            help: "Time a client has to send a request's headers on a new connection, e.g. 10s; then it is closed.")
+    var headTimeout = "10s"
+
+    @Option(name: .customLong("idle-timeout"),
+            help: "How long a keep-alive connection may wait for its next request, e.g. 60s; then it is closed.")
+    var idleTimeout = "60s"
 
     @Option(name: .customLong("gzip-min"),
             help: "Gzip aggregated answers larger than this for clients that accept gzip, e.g. 1KiB; off: never.")
@@ -67,6 +82,14 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard SizeParser.parse(maxBody) != nil else { throw ValidationError("--max-body: not a size: \(maxBody)") }
+        for (flag, value) in [("--max-request-line", maxRequestLine), ("--max-headers", maxHeaders)] {
+            guard let bytes = SizeParser.parse(value), bytes > 0 else { throw ValidationError("\(flag): not a size: \(value)") }
+        }
+        for (flag, value) in [("--head-timeout", headTimeout), ("--idle-timeout", idleTimeout)] {
+            guard let duration = DurationParser.parse(value), duration > .zero else {
+                throw ValidationError("\(flag): not a duration: \(value)")
+            }
+        }
         guard gzipMin == "off" || SizeParser.parse(gzipMin) != nil else {
             throw ValidationError("--gzip-min: not a size (or off): \(gzipMin)")
         }
@@ -91,6 +114,10 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.adminPort = admin.port
         configuration.maxInFlight = maxInFlight
         configuration.limits.maxBodyBytes = SizeParser.parse(maxBody) ?? configuration.limits.maxBodyBytes
+        configuration.limits.maxRequestLineBytes = SizeParser.parse(maxRequestLine) ?? configuration.limits.maxRequestLineBytes
+        configuration.limits.maxHeaderBytes = SizeParser.parse(maxHeaders) ?? configuration.limits.maxHeaderBytes
+        configuration.limits.headerTimeout = DurationParser.parse(headTimeout).map(TimeAmount.init) ?? configuration.limits.headerTimeout
+        configuration.limits.keepAliveIdle = DurationParser.parse(idleTimeout).map(TimeAmount.init) ?? configuration.limits.keepAliveIdle
         if let eventLoops { configuration.eventLoopThreads = eventLoops }
         // Each event loop's requests run on the transfer thread beside it (see TransferLane).
         configuration.transferThreads = transferThreads ?? min(configuration.eventLoopThreads, 64)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 @testable import GatherCurl
 
 /// Starts a request and waits for its completion.
@@ -10,15 +11,16 @@ func fetch(_ engine: TransferEngine, _ request: UpstreamRequest) async -> Upstre
 
 /// Collects completions from transfer threads; counts them to prove "exactly once".
 final class CompletionRecorder: @unchecked Sendable {
-    private let lock = NSLock()
+    /// Guards the fields below (a plain lock: they are read and written together).
+    private let lock = Mutex<Void>(())
     private var responses: [UpstreamResponse] = []
 
     func record(_ response: UpstreamResponse) {
-        lock.withLock { responses.append(response) }
+        lock.withLock { _ in responses.append(response) }
     }
 
-    var all: [UpstreamResponse] { lock.withLock { responses } }
-    var count: Int { lock.withLock { responses.count } }
+    var all: [UpstreamResponse] { lock.withLock { _ in responses } }
+    var count: Int { lock.withLock { _ in responses.count } }
 
     func waitForCount(_ expected: Int, seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)

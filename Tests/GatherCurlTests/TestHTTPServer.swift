@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,7 +19,8 @@ final class TestHTTPServer: @unchecked Sendable {
 
     let port: UInt16
     private let listenFD: Int32
-    private let lock = NSLock()
+    /// Guards the fields below (a plain lock: they are read and written together).
+    private let lock = Mutex<Void>(())
     private var acceptedCount = 0
     private var hangRequestCount = 0
     private var hangClosedCount = 0
@@ -58,9 +60,9 @@ final class TestHTTPServer: @unchecked Sendable {
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    var accepted: Int { lock.withLock { acceptedCount } }
-    var hangRequests: Int { lock.withLock { hangRequestCount } }
-    var hangClosed: Int { lock.withLock { hangClosedCount } }
+    var accepted: Int { lock.withLock { _ in acceptedCount } }
+    var hangRequests: Int { lock.withLock { _ in hangRequestCount } }
+    var hangClosed: Int { lock.withLock { _ in hangClosedCount } }
 
     /// Polls `condition` until it holds or `seconds` pass.
     func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {
@@ -75,7 +77,7 @@ final class TestHTTPServer: @unchecked Sendable {
     }
 
     func stop() {
-        let open: Set<Int32> = lock.withLock {
+        let open: Set<Int32> = lock.withLock { _ in
             stopped = true
             return clientFDs
         }
@@ -96,7 +98,7 @@ final class TestHTTPServer: @unchecked Sendable {
                 }
                 break
             }
-            let keep: Bool = lock.withLock {
+            let keep: Bool = lock.withLock { _ in
                 guard !stopped else {
                     return false
                 }
@@ -122,7 +124,7 @@ final class TestHTTPServer: @unchecked Sendable {
                 break
             }
         }
-        lock.withLock { _ = clientFDs.remove(fd) }
+        lock.withLock { _ in _ = clientFDs.remove(fd) }
         close(fd)
     }
 
@@ -151,9 +153,9 @@ final class TestHTTPServer: @unchecked Sendable {
             connection.send(response(status: "200 OK", headers: [("Content-Type", "application/json")],
                                      body: Array("{\"stalled\":true}".utf8)))
         case "/hang":
-            lock.withLock { hangRequestCount += 1 }
+            lock.withLock { _ in hangRequestCount += 1 }
             connection.readUntilClosed()
-            lock.withLock { hangClosedCount += 1 }
+            lock.withLock { _ in hangClosedCount += 1 }
             return false
         case "/reset":
             var linger = Glibc.linger(l_onoff: 1, l_linger: 0)

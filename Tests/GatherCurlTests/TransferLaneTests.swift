@@ -1,29 +1,31 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import GatherCurl
 
 /// Stands in for an event loop: what a lane schedules is queued here and run by `pump`, on the
 /// test's thread, so the tests see exactly how many hops the lane asked for.
 final class ManualOwner: @unchecked Sendable {
-    private let lock = NSLock()
+    /// Guards the fields below (a plain lock: they are read and written together).
+    private let lock = Mutex<Void>(())
     private var queue: [@Sendable () -> Void] = []
     private var scheduled = 0
 
     func schedule(_ work: @escaping @Sendable () -> Void) {
-        lock.withLock {
+        lock.withLock { _ in
             queue.append(work)
             scheduled += 1
         }
     }
 
     /// Hops asked for so far.
-    var scheduledCount: Int { lock.withLock { scheduled } }
+    var scheduledCount: Int { lock.withLock { _ in scheduled } }
 
     /// Runs what is queued (and what that queues) until `done` or the deadline passes.
     func pump(until done: () -> Bool, seconds: Double = 10) {
         let deadline = Date().addingTimeInterval(seconds)
         while !done() && Date() < deadline {
-            let batch: [@Sendable () -> Void] = lock.withLock {
+            let batch: [@Sendable () -> Void] = lock.withLock { _ in
                 let taken = queue
                 queue.removeAll()
                 return taken
@@ -126,9 +128,10 @@ struct TransferLaneTests {
 }
 
 final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
+    /// Guards the fields below (a plain lock: they are read and written together).
+    private let lock = Mutex<Void>(())
     private var count = 0
 
-    func increment() { lock.withLock { count += 1 } }
-    var value: Int { lock.withLock { count } }
+    func increment() { lock.withLock { _ in count += 1 } }
+    var value: Int { lock.withLock { _ in count } }
 }

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
+import GatherCore
 @testable import GatherFixtures
+import Testing
 
 @Suite("FixtureLatency")
 struct FixtureLatencyTests {
@@ -36,7 +37,7 @@ struct FixtureLatencyTests {
     @Test("the median of many seeded samples is the configured median within 10%, and the p99 near p99")
     func empiricalQuantiles() {
         let latency = FixtureLatency.lognormal(median: .milliseconds(20), p99: .milliseconds(120))
-        var generator = SplitMix64(seed: 42)
+        var generator = SplitMixGenerator(seed: 42)
         let samples = (0..<20_001).map { _ in
             latency.sample(uniform1: generator.nextUnit(), uniform2: generator.nextUnit()).milliseconds
         }.sorted()
@@ -49,7 +50,7 @@ struct FixtureLatencyTests {
     func reproducibleSequence() {
         let latency = FixtureLatency.lognormal(median: .milliseconds(8), p99: .milliseconds(25))
         func sequence(seed: UInt64) -> [Duration] {
-            var generator = SplitMix64(seed: seed)
+            var generator = SplitMixGenerator(seed: seed)
             return (0..<50).map { _ in latency.sample(uniform1: generator.nextUnit(), uniform2: generator.nextUnit()) }
         }
         #expect(sequence(seed: 11) == sequence(seed: 11))

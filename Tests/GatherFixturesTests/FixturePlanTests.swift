@@ -1,5 +1,6 @@
-import Testing
+import GatherCore
 @testable import GatherFixtures
+import Testing
 
 @Suite("FixturePlan")
 struct FixturePlanTests {
@@ -11,14 +12,14 @@ struct FixturePlanTests {
 
     @Test("a quiet path responds at once with its own status and body")
     func quiet() {
-        var generator = SplitMix64(seed: 1)
+        var generator = SplitMixGenerator(seed: 1)
         let plan = FixturePlan.draw(for: path { $0.status = 201 }, using: &generator)
         #expect(plan == FixturePlan(delay: .zero, action: .respond, status: 201, content: .configured, delivery: .whole))
     }
 
     @Test("error rate 1 replaces status and body")
     func errorAlways() {
-        var generator = SplitMix64(seed: 1)
+        var generator = SplitMixGenerator(seed: 1)
         let plan = FixturePlan.draw(for: path { $0.error = FixtureErrorInjection(rate: 1, status: 502) }, using: &generator)
         #expect(plan.status == 502)
         #expect(plan.content == .injectedError)
@@ -27,7 +28,7 @@ struct FixturePlanTests {
 
     @Test("stall adds its duration to the latency")
     func stall() {
-        var generator = SplitMix64(seed: 1)
+        var generator = SplitMixGenerator(seed: 1)
         let plan = FixturePlan.draw(for: path {
             $0.latency = .fixed(.milliseconds(5))
             $0.stall = FixtureStall(rate: 1, duration: .seconds(2))
@@ -37,7 +38,7 @@ struct FixturePlanTests {
 
     @Test("reset beats garbage, garbage beats a response; truncate beats drip")
     func precedence() {
-        var generator = SplitMix64(seed: 1)
+        var generator = SplitMixGenerator(seed: 1)
         #expect(FixturePlan.draw(for: path { $0.reset = 1; $0.garbage = 1 }, using: &generator).action == .reset)
         #expect(FixturePlan.draw(for: path { $0.garbage = 1; $0.error.rate = 1 }, using: &generator).action == .garbage)
         let both = FixturePlan.draw(for: path { $0.truncate = 1; $0.drip = FixtureDrip(rate: 1) }, using: &generator)
@@ -48,25 +49,25 @@ struct FixturePlanTests {
 
     @Test("every request consumes the same number of draws, whatever is configured")
     func fixedDrawCount() {
-        var quiet = SplitMix64(seed: 9), noisy = SplitMix64(seed: 9), reference = SplitMix64(seed: 9)
+        var quiet = SplitMixGenerator(seed: 9), noisy = SplitMixGenerator(seed: 9), reference = SplitMixGenerator(seed: 9)
         _ = FixturePlan.draw(for: path(), using: &quiet)
         _ = FixturePlan.draw(for: path { $0.latency = .lognormal(median: .milliseconds(5), p99: .milliseconds(9)); $0.reset = 0.5 },
                              using: &noisy)
         for _ in 0..<FixturePlan.drawsPerRequest { _ = reference.next() }
         #expect(quiet.next() == reference.next())
-        #expect(noisy.next() == SplitMix64(seed: 9).nextAfter(FixturePlan.drawsPerRequest + 1))
+        #expect(noisy.next() == SplitMixGenerator(seed: 9).nextAfter(FixturePlan.drawsPerRequest + 1))
     }
 
     @Test("a fractional rate fires on roughly that share of a seeded sequence")
     func rateShare() {
-        var generator = SplitMix64(seed: 5)
+        var generator = SplitMixGenerator(seed: 5)
         let fixture = path { $0.error = FixtureErrorInjection(rate: 0.25) }
         let errors = (0..<4000).filter { _ in FixturePlan.draw(for: fixture, using: &generator).content == .injectedError }.count
         #expect((900...1100).contains(errors))
     }
 }
 
-private extension SplitMix64 {
+private extension SplitMixGenerator {
     /// The `count`-th output (1-based) of a fresh generator with this state.
     func nextAfter(_ count: Int) -> UInt64 {
         var copy = self

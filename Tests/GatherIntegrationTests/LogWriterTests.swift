@@ -1,14 +1,14 @@
 import Dispatch
 @testable import GatherServer
-import NIOConcurrencyHelpers
+import GatherTestSupport
 import Testing
 
 @Suite("Background log writer")
 struct LogWriterTests {
     /// A sink that records what it was given, and can be held shut to simulate a stuck stderr.
     final class HeldSink: Sendable {
-        let written = NIOLockedValueBox<[String]>([])
-        let entered = NIOLockedValueBox(0)
+        let written = Locked<[String]>([])
+        let entered = Locked(0)
         let gate = DispatchSemaphore(value: 0)
         let holds: Bool
 
@@ -16,9 +16,9 @@ struct LogWriterTests {
 
         var sink: LogWriter.Sink {
             { [self] bytes in
-                entered.withLockedValue { $0 += 1 }
+                entered.withLock { $0 += 1 }
                 if holds { gate.wait() }
-                written.withLockedValue { $0.append(String(decoding: bytes, as: UTF8.self)) }
+                written.withLock { $0.append(String(decoding: bytes, as: UTF8.self)) }
             }
         }
 
@@ -26,7 +26,7 @@ struct LogWriterTests {
 
         func waitUntilEntered(_ count: Int) async throws {
             let deadline = ContinuousClock.now + .seconds(5)
-            while entered.withLockedValue({ $0 }) < count && ContinuousClock.now < deadline {
+            while entered.withLock({ $0 }) < count && ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(2))
             }
         }
@@ -41,7 +41,7 @@ struct LogWriterTests {
         defer { writer.shutdown() }
         for index in 0..<1000 { #expect(writer.enqueue(line("line \(index)"))) }
         #expect(writer.flush())
-        let text = sink.written.withLockedValue { $0.joined() }
+        let text = sink.written.withLock { $0.joined() }
         #expect(text == (0..<1000).map { "line \($0)\n" }.joined())
         #expect(writer.droppedLines == 0)
     }
@@ -60,7 +60,7 @@ struct LogWriterTests {
         sink.release()
         #expect(writer.flush())
         writer.shutdown()
-        #expect(sink.written.withLockedValue { $0 } == ["L1!\n", "L2!\nL3!\ndropped 2\n"])
+        #expect(sink.written.withLock { $0 } == ["L1!\n", "L2!\nL3!\ndropped 2\n"])
     }
 
     @Test("the dropped count is exported as gather_log_lines_dropped_total, growing by what was dropped since the last scrape")
@@ -99,7 +99,7 @@ struct LogWriterTests {
         #expect(ContinuousClock.now - started < .seconds(3))
         sink.release()
         writer.shutdown()
-        #expect(sink.written.withLockedValue { $0 } == ["stuck\n"])
+        #expect(sink.written.withLock { $0 } == ["stuck\n"])
     }
 
     @Test("lines that arrive while the writer lingers go out in one batch")
@@ -111,7 +111,7 @@ struct LogWriterTests {
         writer.enqueue(line("two"))
         writer.enqueue(line("three"))
         #expect(writer.flush(), "a flush ends the linger")
-        #expect(sink.written.withLockedValue { $0 } == ["one\ntwo\nthree\n"])
+        #expect(sink.written.withLock { $0 } == ["one\ntwo\nthree\n"])
     }
 
     @Test("a full batch ends the linger without a flush")
@@ -122,7 +122,7 @@ struct LogWriterTests {
         writer.enqueue(line("aaa"))
         writer.enqueue(line("bbb"))
         try await sink.waitUntilEntered(1)
-        #expect(sink.written.withLockedValue { $0 } == ["aaa\nbbb\n"])
+        #expect(sink.written.withLock { $0 } == ["aaa\nbbb\n"])
     }
 
     @Test("lines logged right before shutdown are written; later ones are dropped")
@@ -131,7 +131,7 @@ struct LogWriterTests {
         let writer = LogWriter(sink: sink.sink)
         writer.enqueue(line("last words"))
         writer.shutdown()
-        #expect(sink.written.withLockedValue { $0.joined() } == "last words\n")
+        #expect(sink.written.withLock { $0.joined() } == "last words\n")
         #expect(!writer.enqueue(line("too late")))
     }
 }

@@ -283,12 +283,13 @@ private final class ResultLog: @unchecked Sendable {
         let failure: String
     }
 
-    private let lock = NSLock()
+    /// Guards the fields below (a plain lock: they are read and written together).
+    private let lock = Mutex<Void>(())
     private var entries: [Entry] = []
     private var sequence = 0
 
     func record(_ response: TestResponse, startedAfter: Int = 0) {
-        lock.withLock {
+        lock.withLock { _ in
             sequence += 1
             entries.append(Entry(sequence: sequence, startedAfter: startedAfter, status: response.status, body: response.text,
                                  failure: response.header("x-test-failure") ?? ""))
@@ -296,8 +297,8 @@ private final class ResultLog: @unchecked Sendable {
     }
 
     /// A point in the sequence: entries after it completed later.
-    func mark() -> Int { lock.withLock { sequence } }
-    var all: [Entry] { lock.withLock { entries } }
+    func mark() -> Int { lock.withLock { _ in sequence } }
+    var all: [Entry] { lock.withLock { _ in entries } }
 
     func waitFor(answers count: Int, after mark: Int = 0, within limit: Duration) async -> Bool {
         await waitUntil(within: limit) { $0.filter { $0.sequence > mark && $0.status == 200 }.count >= count }

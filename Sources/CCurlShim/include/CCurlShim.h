@@ -3,7 +3,7 @@
 
 // Typed, non-variadic wrappers around libcurl's variadic entry points (Swift cannot call
 // curl_easy_setopt & co. directly), plus the few Linux primitives the transfer threads need
-// (epoll, eventfd, a monotonic clock, an atomic counter) so Swift never touches packed structs.
+// (epoll, eventfd, a monotonic clock) so Swift never touches packed structs.
 
 #include <curl/curl.h>
 #include <stddef.h>
@@ -123,12 +123,6 @@ void *gather_current_transfer_thread(void);
 int gather_affinity_cpu_count(void);
 /// Sets the calling thread's name (truncated to 15 bytes).
 void gather_set_thread_name(const char *name);
-
-typedef struct gather_atomic_counter gather_atomic_counter;
-gather_atomic_counter *gather_atomic_counter_create(void);
-void gather_atomic_counter_destroy(gather_atomic_counter *counter);
-/// Returns the previous value and adds one.
-uint64_t gather_atomic_counter_next(gather_atomic_counter *counter);
 
 #ifdef __cplusplus
 }

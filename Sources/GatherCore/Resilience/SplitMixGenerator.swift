@@ -8,12 +8,6 @@ public struct SplitMixGenerator: RandomNumberGenerator, Sendable, Equatable {
         state = seed
     }
 
-    /// Seeded once from the system generator.
-    public init() {
-        var system = SystemRandomNumberGenerator()
-        state = system.next()
-    }
-
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

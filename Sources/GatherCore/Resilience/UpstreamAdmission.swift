@@ -1,4 +1,4 @@
-/// The answer of `UpstreamHealth.admit(now:)` for a request's primary attempt.
+/// The answer of `UpstreamHealthState.admit(now:queueing:)` for a request's primary attempt.
 public enum UpstreamAdmission: Sendable, Equatable {
     /// Send to this index of url-plus-replicas; it is already counted in flight.
     case send(replica: Int)

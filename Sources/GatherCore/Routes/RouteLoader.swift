@@ -1,7 +1,8 @@
-import Foundation
 import Yams
 
-/// Loads route files (YAML, or JSON which YAML reads as flow style) into validated routes.
+/// Turns route files (YAML, or JSON which YAML reads as flow style) into validated routes. It
+/// reads nothing itself: the shell (`RouteFileReader` in GatherServer) lists folders and reads
+/// files, and hands over their bytes or why they could not be read.
 ///
 /// Every problem is reported, located as `FILE:LINE:COL`, sorted by file, line and column.
 /// Problems with a path itself (missing file, unreadable or empty folder) are located at
@@ -9,26 +10,37 @@ import Yams
 public enum RouteLoader {
     public static let routeFileExtensions: Set<String> = ["yaml", "yml", "json"]
 
-    /// Each path is a file, or a folder whose `*.yaml`, `*.yml` and `*.json` files (not in
-    /// subfolders, not hidden) are read in name order. A file named twice is read once.
-    public static func load(paths: [String], environment: [String: String]) -> Result<[Route], RouteLoadFailure> {
+    /// One route file as the shell found it.
+    public enum Source: Sendable, Equatable {
+        /// The file's bytes; `file` names it in errors and decides JSON handling (`.json`).
+        case contents(file: String, [UInt8])
+        /// A path that gave no route file (missing, unreadable, a folder without route files).
+        case unreadable(path: String, reason: String)
+    }
+
+    /// Whether a folder entry is a route file: not hidden, named `*.yaml`, `*.yml` or `*.json`.
+    public static func isRouteFileName(_ name: String) -> Bool {
+        guard !name.hasPrefix("."), let dot = name.lastIndex(of: "."), dot != name.startIndex else { return false }
+        return routeFileExtensions.contains(name[name.index(after: dot)...].lowercased())
+    }
+
+    /// Every source in order, then the checks across files (duplicate names, overlapping matches).
+    public static func load(_ sources: [Source], environment: [String: String]) -> Result<[Route], RouteLoadFailure> {
         var routes: [Route] = []
         var errors: [RouteLoadError] = []
-        var seen: Set<String> = []
-        for file in routeFiles(paths, errors: &errors) {
-            let identity = URL(fileURLWithPath: file).standardizedFileURL.resolvingSymlinksInPath().path
-            guard seen.insert(identity).inserted else { continue }
-            guard let data = FileManager.default.contents(atPath: file) else {
-                errors.append(pathError(file, "cannot read route file"))
-                continue
+        for source in sources {
+            switch source {
+            case .unreadable(let path, let reason):
+                errors.append(pathError(path, reason))
+            case .contents(let file, let bytes):
+                guard let text = String(validating: bytes, as: UTF8.self) else {
+                    errors.append(pathError(file, "route file is not UTF-8 text"))
+                    continue
+                }
+                let parsed = parseFile(text: text, file: file, environment: environment)
+                routes += parsed.routes
+                errors += parsed.errors
             }
-            guard let text = String(data: data, encoding: .utf8) else {
-                errors.append(pathError(file, "route file is not UTF-8 text"))
-                continue
-            }
-            let parsed = parseFile(text: text, file: file, environment: environment)
-            routes += parsed.routes
-            errors += parsed.errors
         }
         errors += RouteSetChecker.check(routes)
         return errors.isEmpty ? .success(routes) : .failure(RouteLoadFailure(errors: sorted(errors)))
@@ -58,42 +70,6 @@ public enum RouteLoader {
         var parser = RouteFileParser(file: file, environment: environment)
         let routes = parser.parseDocument(root)
         return (routes, parser.errors)
-    }
-
-    /// The files to read, in order: files as given, folders expanded.
-    private static func routeFiles(_ paths: [String], errors: inout [RouteLoadError]) -> [String] {
-        var files: [String] = []
-        for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                errors.append(pathError(path, "no such route file or folder"))
-                continue
-            }
-            guard isDirectory.boolValue else {
-                files.append(path)
-                continue
-            }
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
-                errors.append(pathError(path, "cannot read route folder"))
-                continue
-            }
-            let routeNames = names.filter { name in
-                !name.hasPrefix(".") && routeFileExtensions.contains((name as NSString).pathExtension.lowercased())
-            }.sorted()
-            var found = false
-            for name in routeNames {
-                let file = path.hasSuffix("/") ? path + name : path + "/" + name
-                var entryIsDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: file, isDirectory: &entryIsDirectory), !entryIsDirectory.boolValue {
-                    files.append(file)
-                    found = true
-                }
-            }
-            if !found {
-                errors.append(pathError(path, "no route files (*.yaml, *.yml, *.json) in folder"))
-            }
-        }
-        return files
     }
 
     private static func pathError(_ path: String, _ message: String) -> RouteLoadError {

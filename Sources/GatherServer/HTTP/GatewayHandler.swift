@@ -2,48 +2,44 @@ import GatherCore
 import NIOCore
 import NIOHTTP1
 
-/// One client connection: enforces the client limits, routes each request and hands it to an
-/// `AggregationCall`, then writes the answer. Runs entirely on the connection's event loop.
-final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
+/// One client connection: performs what its `ConnectionStateMachine` decides (client limits,
+/// pipelining, keep-alive, the access line), routes each request and hands it to an
+/// `AggregationCall`, then writes the answer. Runs entirely on the connection's event loop. It is
+/// the only handler behind the HTTP codec: it answers parse errors itself (in their turn) and
+/// withholds reads while pipelined requests wait.
+final class GatewayHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
-    private enum State {
-        case idle
-        case receiving(HTTPRequestHead, ByteBuffer?)
-        /// The body went over the limit: the rest of it is dropped and the connection closes.
-        case discarding
-        case dispatched(AggregationCall?)
-    }
-
     private let gateway: GatewayContext
-    private var state: State = .idle
-    /// When the connection closes unless a request head arrives first; nil while a request is
-    /// being served. One timer enforces it, moved lazily (see `armWaitTimer`), so a request on a
-    /// keep-alive connection costs a clock read instead of scheduling and cancelling a task.
-    private var waitDeadline: NIODeadline?
+    private var machine: ConnectionStateMachine<AggregationCall>
+    /// One timer enforces the machine's `waitDeadline`, moved lazily (see `armWaitTimer`), so a
+    /// request on a keep-alive connection costs a clock read instead of scheduling and cancelling
+    /// a task.
     private var waitTimer: Scheduled<Void>?
     private var waitTimerAt: NIODeadline?
-    /// Request ids need to be unique, not secret: seeded once per connection.
-    private var random = SplitMixGenerator()
-    /// The current request, for its access line: when its head arrived (uptime ns), its route
-    /// once matched, its identity once made.
-    private var requestStartedAt: UInt64 = 0
-    private var accessRoute: String?
-    private var accessIdentity: RequestIdentity?
-    private var accessHead: HTTPRequestHead?
-    /// The routed request's path, so the access line need not find it again.
-    private var accessPath: Substring?
+    /// A `read()` withheld while pipelined requests wait.
+    private var readPending = false
+    /// Set while queued requests are taken, so an answer written meanwhile does not start another round.
+    private var takingQueued = false
+    /// Request ids need to be unique, not secret: seeded once per connection from the system.
+    private var random: SplitMixGenerator = {
+        var system = SystemRandomNumberGenerator()
+        return SplitMixGenerator(seed: system.next())
+    }()
     /// Made at this connection's first gzipped answer: connections of clients that never accept
     /// gzip (or get only small answers) never have one.
     private var gzip: ResponseGzip?
 
     init(gateway: GatewayContext) {
         self.gateway = gateway
+        self.machine = ConnectionStateMachine(limits: gateway.limits)
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        armWaitTimer(context: context, after: gateway.limits.headerTimeout)
+        machine.opened(now: context.eventLoop.now)
+        armWaitTimer(context: context)
         context.fireChannelActive()
     }
 
@@ -52,95 +48,84 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
         gzip = nil
         waitTimer?.cancel()
         waitTimer = nil
-        waitDeadline = nil
-        if case .dispatched(let call?) = state {
+        let access = machine.access
+        if let call = machine.closed() {
             call.clientGone()
             // The call never responds now, and `respond` is what gives the in-flight slot back.
             gateway.admission.leave()
             // Never answered: logged with nginx's "client closed request".
-            if let head = accessHead { logAccess(status: 499, head: head, response: nil) }
+            logAccess(status: 499, access: access, response: nil, context: context)
         }
-        state = .idle
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            waitDeadline = nil  // the timer, if it fires meanwhile, finds nothing to enforce
-            receiveHead(head, context: context)
-        case .body(var chunk):
-            guard case .receiving(let head, var body) = state else { return }
-            let received = (body?.readableBytes ?? 0) + chunk.readableBytes
-            if received > gateway.limits.maxBodyBytes {
-                state = .discarding
-                respondAndClose(.error(.payloadTooLarge, "request body is larger than \(gateway.limits.maxBodyBytes) bytes",
-                                       allocator: context.channel.allocator), head: head, context: context)
-                return
-            }
-            if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
-            state = .receiving(head, body)
-        case .end:
-            switch state {
-            case .receiving(let head, let body):
-                dispatch(ClientRequest(head: head, body: body), context: context)
-            case .discarding, .dispatched, .idle:
-                break
-            }
+        perform(machine.read(.part(unwrapInboundIn(data)), now: context.eventLoop.now), context: context)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        guard let parserError = error as? HTTPParserError else {
+            context.fireErrorCaught(error)
+            return
+        }
+        // Answered in its turn, after the answers owed before it.
+        perform(machine.read(.parseError(parserError), now: context.eventLoop.now), context: context)
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if machine.isHoldingReads {
+            readPending = true
+        } else {
+            context.read()
         }
     }
 
-    private func receiveHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        requestStartedAt = NIODeadline.now().uptimeNanoseconds
-        accessRoute = nil
-        accessIdentity = nil
-        accessPath = nil
-        accessHead = head
-        let limits = gateway.limits
-        if head.uri.utf8.count > limits.maxRequestLineBytes {
-            state = .discarding
-            respondAndClose(.error(.uriTooLong, "request target is longer than \(limits.maxRequestLineBytes) bytes",
-                                   allocator: context.channel.allocator), head: head, context: context)
-            return
-        }
-        var headerBytes = 0
-        for header in head.headers { headerBytes += header.name.utf8.count + header.value.utf8.count + 4 }
-        if headerBytes > limits.maxHeaderBytes {
-            state = .discarding
-            respondAndClose(.error(.requestHeaderFieldsTooLarge, "request headers are larger than \(limits.maxHeaderBytes) bytes",
-                                   allocator: context.channel.allocator), head: head, context: context)
-            return
-        }
-        if let declared = head.headers.first(name: "content-length").flatMap(Int.init), declared > limits.maxBodyBytes {
-            state = .discarding
-            respondAndClose(.error(.payloadTooLarge, "request body is larger than \(limits.maxBodyBytes) bytes",
-                                   allocator: context.channel.allocator), head: head, context: context)
-            return
-        }
-        if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
+    private func perform(_ action: ConnectionStateMachine<AggregationCall>.ReadAction, context: ChannelHandlerContext) {
+        switch action {
+        case .none:
+            break
+        case .sendContinue(let head):
             context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))),
                                   promise: nil)
+        case .refuse(let refusal, let head):
+            refuse(refusal, head: head, context: context)
+        case .dispatch(let request):
+            dispatch(request, context: context)
         }
-        state = .receiving(head, nil)
+    }
+
+    /// Pipelined requests waiting behind the answer just ended, until one owes an answer again.
+    private func takeQueued(context: ChannelHandlerContext) {
+        guard !takingQueued else { return }
+        takingQueued = true
+        while let next = machine.nextQueued() {
+            perform(machine.read(next, now: context.eventLoop.now), context: context)
+        }
+        takingQueued = false
+        if readPending && !machine.isHoldingReads {
+            readPending = false
+            context.read()
+        }
     }
 
     private func dispatch(_ request: ClientRequest, context: ChannelHandlerContext) {
         let head = request.head
         let identity = Self.identity(for: head, using: &random)
-        accessIdentity = identity
-        accessPath = request.path
+        machine.access.identity = identity
+        machine.access.path = request.path
         guard gateway.admission.enter() else {
             gateway.metrics.recordRejected(status: 503)
-            state = .dispatched(nil)
             write(.error(.serviceUnavailable, "gateway is at its in-flight limit", allocator: context.channel.allocator,
                          extraHeaders: [("Retry-After", "1"), ("X-Request-Id", identity.requestID)]),
                   head: head, context: context)
             return
         }
         let table = gateway.routes.current
-        guard let match = table.match(method: head.method.rawValue, path: request.path) else {
+        // HEAD is answered by the GET route: the same aggregation (upstreams asked with GET), the
+        // same headers, no body (RFC 9110 9.3.2).
+        let isHead = head.method == .HEAD
+        guard let match = table.match(method: isHead ? "GET" : head.method.rawValue, path: request.path) else {
             gateway.admission.leave()
-            state = .dispatched(nil)
             let allowed = table.allowsPath(request.path)
             let response: JSONResponse = allowed.isEmpty
                 ? .error(.notFound, "no route matches \(head.method.rawValue) \(request.path)",
@@ -152,12 +137,14 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
             write(response, head: head, context: context)
             return
         }
-        accessRoute = match.route.route.name
+        machine.access.route = match.route.route.name
+        var routed = request
+        if isHead { routed.head.method = .GET }
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        let progressive = match.route.route.complete != .first
+        let progressive = !isHead && match.route.route.complete != .first
             && head.headers[canonicalForm: "accept"].contains { $0.lowercased().hasPrefix("text/event-stream") }
         let call = AggregationCall.prepare(
-            runtime: match.route, pathParameters: match.params, request: request, identity: identity,
+            runtime: match.route, pathParameters: match.params, request: routed, identity: identity,
             gateway: gateway, eventLoop: context.eventLoop,
             onUpstream: progressive ? { event in
                 let (handler, context) = loopBound.value
@@ -174,13 +161,12 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
             })
         switch call {
         case .success(let call):
-            state = .dispatched(call)
+            machine.started(call)
             if progressive { startEventStream(head: head, requestID: identity.requestID, context: context) }
             call.start()
         case .failure(let message):
             gateway.admission.leave()
             gateway.metrics.recordRejected(status: 400)
-            state = .dispatched(nil)
             write(.error(.badRequest, message.description, allocator: context.channel.allocator,
                          extraHeaders: [("X-Request-Id", identity.requestID)]),
                   head: head, context: context)
@@ -188,9 +174,8 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func write(_ response: JSONResponse, head: HTTPRequestHead, context: ChannelHandlerContext) {
-        guard case .dispatched = state else { return }
-        state = .idle
-        logAccess(status: Int(response.status.code), head: head, response: response)
+        guard machine.answerWanted else { return }
+        logAccess(status: Int(response.status.code), access: machine.access, response: response, context: context)
         // While draining, answers close their connection: the drain ends by closing idle ones.
         send(response, head: head, keepAlive: head.isKeepAlive && !gateway.health.isDraining, context: context)
     }
@@ -207,21 +192,18 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
             using: &random)
     }
 
-    /// One access line per request: answered, rejected, or given up by the client.
-    private func logAccess(status: Int, head: HTTPRequestHead, response: JSONResponse?) {
-        defer {
-            accessRoute = nil
-            accessIdentity = nil
-            accessHead = nil
-            accessPath = nil
-        }
+    /// One access line per request: answered, refused, or given up by the client. A request
+    /// that never parsed has no method, path or client ids (`-`).
+    private func logAccess(status: Int, access: ConnectionStateMachine<AggregationCall>.Access, response: JSONResponse?,
+                           context: ChannelHandlerContext) {
         guard let accessLog = gateway.accessLog, accessLog.isEnabled else { return }
-        let identity = accessIdentity ?? Self.identity(for: head, using: &random)
+        let identity = access.identity ?? access.head.map { Self.identity(for: $0, using: &random) }
         accessLog.write(AccessRecord(
-            route: accessRoute, method: head.method.rawValue, path: accessPath ?? ClientRequest.path(of: head.uri), status: status,
+            route: access.route, method: access.head?.method.rawValue ?? "-",
+            path: access.path ?? access.head.map { ClientRequest.path(of: $0.uri) } ?? "-", status: status,
             partial: response?.partial ?? false,
-            durationNanoseconds: Int64(NIODeadline.now().uptimeNanoseconds &- requestStartedAt),
-            requestID: identity.requestID, trace: identity.trace, upstreams: response?.upstreams ?? [],
+            durationNanoseconds: Int64(context.eventLoop.now.uptimeNanoseconds &- access.startedAt.uptimeNanoseconds),
+            requestID: identity?.requestID ?? "-", trace: identity?.trace, upstreams: response?.upstreams ?? [],
             winner: response?.winner))
     }
 
@@ -249,15 +231,17 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
         if head.method != .HEAD && body.readableBytes > 0 {
             context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         }
-        endResponse(keepAlive: keepAlive, context: context)
+        endAnswer(keepAlive: keepAlive, context: context)
     }
 
-    private func endResponse(keepAlive: Bool, context: ChannelHandlerContext) {
+    /// Ends the owed answer: the connection then waits for the next request (pipelined ones are
+    /// taken at once) or closes once the end is written.
+    private func endAnswer(keepAlive: Bool, context: ChannelHandlerContext) {
+        machine.answerEnded(keepAlive: keepAlive, now: context.eventLoop.now)
         if keepAlive {
-            // Armed first: writing `.end` may deliver a pipelined request at once, whose head
-            // must find the wait over.
-            armWaitTimer(context: context, after: gateway.limits.keepAliveIdle)
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            armWaitTimer(context: context)
+            takeQueued(context: context)
         } else {
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
         }
@@ -275,38 +259,47 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func writeEvent(_ event: [UInt8], context: ChannelHandlerContext) {
-        guard case .dispatched = state else { return }
+        guard machine.answerWanted else { return }
         context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: event)))),
                               promise: nil)
     }
 
     private func finishEventStream(_ response: JSONResponse, head: HTTPRequestHead, context: ChannelHandlerContext) {
-        guard case .dispatched = state else { return }
+        guard machine.answerWanted else { return }
         let envelope = Array(response.body.readableBytesView)
         let event = ProgressEvent.result(status: Int(response.status.code), envelope: envelope)
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: event)))), promise: nil)
-        state = .idle
-        logAccess(status: Int(response.status.code), head: head, response: response)
-        endResponse(keepAlive: head.isKeepAlive && !gateway.health.isDraining, context: context)
+        logAccess(status: Int(response.status.code), access: machine.access, response: response, context: context)
+        endAnswer(keepAlive: head.isKeepAlive && !gateway.health.isDraining, context: context)
     }
 
-    private func respondAndClose(_ response: JSONResponse, head: HTTPRequestHead, context: ChannelHandlerContext) {
-        gateway.metrics.recordRejected(status: Int(response.status.code))
-        let identity = accessIdentity ?? Self.identity(for: head, using: &random)
-        accessIdentity = identity
-        var response = response
-        response.headers.add(name: "X-Request-Id", value: identity.requestID)
-        logAccess(status: Int(response.status.code), head: head, response: response)
-        send(response, head: head, keepAlive: false, context: context)
+    /// A request refused before it was fully received (a client limit, malformed HTTP): a JSON
+    /// error with `Connection: close` and an `X-Request-Id`, then the connection closes.
+    private func refuse(_ refusal: ConnectionStateMachine<AggregationCall>.Refusal, head: HTTPRequestHead?,
+                        context: ChannelHandlerContext) {
+        let status = refusal.status
+        gateway.metrics.recordRejected(status: Int(status.code))
+        // A head that parsed keeps the client's ids; a request that did not has none to keep.
+        let identity = head.map { Self.identity(for: $0, using: &random) }
+            ?? RequestIdentity.make(clientRequestID: nil, clientTraceparent: nil, clientTracestate: nil, using: &random)
+        machine.access.identity = identity
+        var response = JSONResponse.error(status, refusal.message, allocator: context.channel.allocator,
+                                          extraHeaders: [("X-Request-Id", identity.requestID)])
+        logAccess(status: Int(status.code), access: machine.access, response: nil, context: context)
+        response.headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
+        response.headers.replaceOrAdd(name: "Connection", value: "close")
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head?.version ?? .http1_1, status: status,
+                                                             headers: response.headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
     }
 
     /// Closes a connection that sends no request head in time (slow clients, idle keep-alive).
-    /// The timer already scheduled is kept when it fires no later than the new deadline: it then
-    /// looks again (`waitTimerFired`). So a busy connection schedules about one timer per
+    /// The timer already scheduled is kept when it fires no later than the machine's deadline: it
+    /// then looks again (`waitTimerFired`). So a busy connection schedules about one timer per
     /// `keepAliveIdle`, not one per request.
-    private func armWaitTimer(context: ChannelHandlerContext, after delay: TimeAmount) {
-        let deadline = NIODeadline.now() + delay
-        waitDeadline = deadline
+    private func armWaitTimer(context: ChannelHandlerContext) {
+        guard let deadline = machine.waitDeadline else { return }
         if let at = waitTimerAt, at <= deadline { return }
         scheduleWaitTimer(at: deadline, context: context)
     }
@@ -324,25 +317,10 @@ final class GatewayHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func waitTimerFired(context: ChannelHandlerContext) {
         waitTimer = nil
         waitTimerAt = nil
-        switch WaitTimer.onFire(deadline: waitDeadline, now: .now()) {
+        switch machine.waitTimerFired(now: context.eventLoop.now) {
         case .idle: break
         case .close: context.channel.close(promise: nil)
         case .again(let at): scheduleWaitTimer(at: at, context: context)
         }
-    }
-}
-
-/// What the lazily moved wait timer does when it fires.
-enum WaitTimer: Equatable {
-    /// A request is being served: nothing to enforce (the next arming schedules again).
-    case idle
-    /// The deadline passed with no request head.
-    case close
-    /// The deadline moved later since the timer was scheduled.
-    case again(NIODeadline)
-
-    static func onFire(deadline: NIODeadline?, now: NIODeadline) -> WaitTimer {
-        guard let deadline else { return .idle }
-        return now >= deadline ? .close : .again(deadline)
     }
 }

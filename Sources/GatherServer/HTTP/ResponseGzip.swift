@@ -11,7 +11,7 @@ import NIOHTTPCompression
 /// pipeline's request and response order itself, and it does not fit this one: an informational
 /// `100 Continue` head uses up the queued `Accept-Encoding` of the request it precedes (the final
 /// answer then finds the queue empty), a compressed answer's `.end` is still being finished when
-/// `RequestQueueHandler` delivers the next pipelined request from inside that write, the write
+/// the next pipelined request is delivered from inside that write, the write
 /// promises of a compressed answer complete when its head is written (a `Connection: close`
 /// could cut the body short), it picks deflate over gzip when a client lists both, and it would
 /// gzip a HEAD answer's empty body into 20 bytes. Here `GatewayHandler` keeps deciding and

@@ -2,11 +2,11 @@ import GatherCore
 import GatherCurl
 import Logging
 import Metrics
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import Prometheus
+import Synchronization
 
 /// The running gateway: public listener, admin listener, transfer engine.
 public final class GatewayServer: @unchecked Sendable {
@@ -17,8 +17,8 @@ public final class GatewayServer: @unchecked Sendable {
     private let channel: Channel
     private let adminChannel: Channel?
     private let context: GatewayContext
-    private let stopped = NIOLockedValueBox(false)
-    private let drainCut = NIOLockedValueBox(false)
+    private let stopped = Atomic<Bool>(false)
+    private let drainCut = Atomic<Bool>(false)
 
     private init(port: Int, adminPort: Int?, group: MultiThreadedEventLoopGroup, ownsGroup: Bool, channel: Channel,
                  adminChannel: Channel?, context: GatewayContext) {
@@ -61,28 +61,31 @@ public final class GatewayServer: @unchecked Sendable {
     }
 
     private static func publicBootstrap(group: EventLoopGroup, context: GatewayContext) -> ServerBootstrap {
-        let limits = context.limits
-        return ServerBootstrap(group: group)
+        ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    var decoderLimits = NIOHTTPDecoderLimitConfiguration()
-                    // Above our own 16 KiB check, so that we answer 431 ourselves; past this the
-                    // parser stops buffering and the protocol error handler answers 431.
-                    decoderLimits.maxHeaderListSize = limits.maxHeaderBytes * 2
-                    decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes * 2
-                    let sync = channel.pipeline.syncOperations
-                    try sync.addHandler(HTTPResponseEncoder())
-                    try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(
-                        leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)))
-                    try sync.addHandler(RequestQueueHandler())
-                    try sync.addHandler(ProtocolErrorResponder(metrics: context.metrics, accessLog: context.accessLog))
-                    try sync.addHandler(GatewayHandler(gateway: context))
+                    try addConnectionHandlers(to: channel.pipeline.syncOperations, context: context)
                 }
             }
+    }
+
+    /// A client connection's pipeline: the HTTP/1.1 codec and the gateway's handler.
+    static func addConnectionHandlers(to pipeline: ChannelPipeline.SynchronousOperations,
+                                      context: GatewayContext) throws {
+        let limits = context.limits
+        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
+        // Above our own header check, so that we answer 431 ourselves; past this the parser stops
+        // buffering and its error is answered with 431.
+        decoderLimits.maxHeaderListSize = limits.maxHeaderBytes * 2
+        decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes * 2
+        try pipeline.addHandler(HTTPResponseEncoder())
+        try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(
+            leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)))
+        try pipeline.addHandler(GatewayHandler(gateway: context))
     }
 
     /// Swaps in a new set of routes; requests already running keep the set they started with.
@@ -114,19 +117,15 @@ public final class GatewayServer: @unchecked Sendable {
     /// the upstream transfers still running (their requests get whatever answer that leaves) and
     /// closes everything.
     public func shutdown(drain: Duration = .seconds(10), acceptGrace: Duration = .zero) async {
-        let alreadyStopped = stopped.withLockedValue { wasStopped in
-            defer { wasStopped = true }
-            return wasStopped
-        }
-        guard !alreadyStopped else { return }
+        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         context.health.startDraining()
         let graceEnd = ContinuousClock.now + acceptGrace
-        while ContinuousClock.now < graceEnd && !drainCut.withLockedValue({ $0 }) {
+        while ContinuousClock.now < graceEnd && !drainCut.load(ordering: .acquiring) {
             try? await Task.sleep(for: .milliseconds(20))
         }
         try? await channel.close()
         let deadline = ContinuousClock.now + drain
-        while context.admission.current > 0 && ContinuousClock.now < deadline && !drainCut.withLockedValue({ $0 }) {
+        while context.admission.current > 0 && ContinuousClock.now < deadline && !drainCut.load(ordering: .acquiring) {
             try? await Task.sleep(for: .milliseconds(20))
         }
         let unfinished = context.admission.current
@@ -147,6 +146,6 @@ public final class GatewayServer: @unchecked Sendable {
 
     /// Ends an accept grace or a drain in progress now, as if its time were up (a second SIGTERM/SIGINT).
     public func cutDrainShort() {
-        drainCut.withLockedValue { $0 = true }
+        drainCut.store(true, ordering: .releasing)
     }
 }

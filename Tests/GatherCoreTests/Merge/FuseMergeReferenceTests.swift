@@ -66,7 +66,7 @@ import Testing
     }
 
     private func makeCase(seed: UInt64) -> Case {
-        var random = SeededGenerator(seed: seed &* 7919 &+ 17)
+        var random = SplitMixGenerator(seed: seed &* 7919 &+ 17)
         let method = ([.rrf, .combsum, .combmnz, .max] as [FusionSpec.Method])[Int(seed % 4)]
         let k: Double = [0, 1, 10, 60, Double.random(in: 0.5...100, using: &random)].randomElement(using: &random)!
         let mode = IdentityMode.allCases.randomElement(using: &random)!
@@ -127,7 +127,7 @@ import Testing
 
     /// Mostly numbers (integers and fractions, negatives too), sometimes missing or not a
     /// number. Whole-item mode keeps to a few integers so that equal items do recur.
-    private func randomScore(mode: IdentityMode, using random: inout SeededGenerator) -> JSONValue? {
+    private func randomScore(mode: IdentityMode, using random: inout SplitMixGenerator) -> JSONValue? {
         if mode == .wholeItem {
             return Int.random(in: 0..<6, using: &random) == 0 ? nil : .int(Int64.random(in: 0...2, using: &random))
         }

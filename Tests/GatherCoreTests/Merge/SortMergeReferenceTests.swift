@@ -9,7 +9,7 @@ import Testing
 
     @Test(arguments: 0..<100)
     func matchesTheReference(seed: Int) throws {
-        var random = SeededGenerator(seed: UInt64(seed) &* 104_729 &+ 3)
+        var random = SplitMixGenerator(seed: UInt64(seed) &* 104_729 &+ 3)
         let descending = Bool.random(using: &random)
         let idPool = Int.random(in: 1...15, using: &random)
         var contributions: [UpstreamContribution] = []
@@ -43,7 +43,7 @@ import Testing
         #expect(actual == expected, "seed \(seed)")
     }
 
-    private func randomValue(using random: inout SeededGenerator) -> JSONValue? {
+    private func randomValue(using random: inout SplitMixGenerator) -> JSONValue? {
         switch Int.random(in: 0..<12, using: &random) {
         case 0: return nil
         case 1: return .null

@@ -1,17 +1,17 @@
 import GatherCore
 import GatherServer
+import GatherTestSupport
 import Logging
-import NIOConcurrencyHelpers
 
 /// A logger whose lines (JSON, through the real handler and writer thread) a test can read.
 final class CapturedLog: Sendable {
     let writer: LogWriter
-    private let bytes: NIOLockedValueBox<[UInt8]>
+    private let bytes: Locked<[UInt8]>
 
     init(level: Logger.Level = .info, format: LogFormat = .json) {
-        let bytes = NIOLockedValueBox<[UInt8]>([])
+        let bytes = Locked<[UInt8]>([])
         self.bytes = bytes
-        writer = LogWriter(sink: { chunk in bytes.withLockedValue { $0.append(contentsOf: chunk) } })
+        writer = LogWriter(sink: { chunk in bytes.withLock { $0.append(contentsOf: chunk) } })
         self.level = level
         self.format = format
     }
@@ -27,7 +27,7 @@ final class CapturedLog: Sendable {
     /// Every line written so far (after a flush of the writer).
     var lines: [String] {
         writer.flush()
-        return String(decoding: bytes.withLockedValue { $0 }, as: UTF8.self)
+        return String(decoding: bytes.withLock { $0 }, as: UTF8.self)
             .split(separator: "\n").map(String.init)
     }
 

@@ -1,4 +1,4 @@
-import NIOConcurrencyHelpers
+import GatherTestSupport
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -8,17 +8,17 @@ import NIOPosix
 /// order requests arrive: what a test needs to see each attempt's headers, hedges included.
 final class RecordingBackend: @unchecked Sendable {
     private let channel: Channel
-    private let received: NIOLockedValueBox<[[(String, String)]]>
+    private let received: Locked<[[(String, String)]]>
     var port: Int { channel.localAddress?.port ?? 0 }
 
-    private init(channel: Channel, received: NIOLockedValueBox<[[(String, String)]]>) {
+    private init(channel: Channel, received: Locked<[[(String, String)]]>) {
         self.channel = channel
         self.received = received
     }
 
     /// `delay(n)`: how long to wait before answering the n-th request (from 0).
     static func start(delay: @escaping @Sendable (Int) -> TimeAmount = { _ in .zero }) async throws -> RecordingBackend {
-        let received = NIOLockedValueBox<[[(String, String)]]>([])
+        let received = Locked<[[(String, String)]]>([])
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
@@ -31,7 +31,7 @@ final class RecordingBackend: @unchecked Sendable {
     }
 
     /// Every request's headers (names lowercased), in arrival order.
-    var requests: [[(String, String)]] { received.withLockedValue { $0 } }
+    var requests: [[(String, String)]] { received.withLock { $0 } }
 
     func header(_ name: String, ofRequest index: Int) -> String? {
         let all = requests
@@ -56,10 +56,10 @@ private final class RecordingHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    private let received: NIOLockedValueBox<[[(String, String)]]>
+    private let received: Locked<[[(String, String)]]>
     private let delay: @Sendable (Int) -> TimeAmount
 
-    init(received: NIOLockedValueBox<[[(String, String)]]>, delay: @escaping @Sendable (Int) -> TimeAmount) {
+    init(received: Locked<[[(String, String)]]>, delay: @escaping @Sendable (Int) -> TimeAmount) {
         self.received = received
         self.delay = delay
     }
@@ -67,7 +67,7 @@ private final class RecordingHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .head(let head) = unwrapInboundIn(data) else { return }
         let headers = head.headers.map { ($0.name.lowercased(), $0.value) }
-        let index = received.withLockedValue { list -> Int in
+        let index = received.withLock { list -> Int in
             list.append(headers)
             return list.count - 1
         }

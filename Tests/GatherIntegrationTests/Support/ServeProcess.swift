@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -98,12 +99,13 @@ final class ServeProcess: @unchecked Sendable {
 
 /// The child's stdout and stderr as they arrive, read from pipe handler threads.
 private final class CapturedOutput: @unchecked Sendable {
-    private let lock = NSLock()
+    /// Guards the fields below (a plain lock: they are read and written together).
+    private let lock = Mutex<Void>(())
     private var out = Data()
     private var err = Data()
 
-    func appendStdout(_ data: Data) { lock.withLock { out.append(data) } }
-    func appendStderr(_ data: Data) { lock.withLock { err.append(data) } }
-    var stdout: String { lock.withLock { String(decoding: out, as: UTF8.self) } }
-    var stderr: String { lock.withLock { String(decoding: err, as: UTF8.self) } }
+    func appendStdout(_ data: Data) { lock.withLock { _ in out.append(data) } }
+    func appendStderr(_ data: Data) { lock.withLock { _ in err.append(data) } }
+    var stdout: String { lock.withLock { _ in String(decoding: out, as: UTF8.self) } }
+    var stderr: String { lock.withLock { _ in String(decoding: err, as: UTF8.self) } }
 }

@@ -5,7 +5,7 @@ import GatherCore
 /// objects and replaces scalars), the rest are the upstream's own (so the result grows).
 enum ObjectBodies {
     static func make(_ shape: BenchShape, seed: UInt64) -> [[UInt8]] {
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMixGenerator(seed: seed)
         let sharedCount = Int(Double(shape.items) * SearchBodies.sharedFraction)
         return (0..<shape.upstreams).map { upstream in
             let members = (0..<shape.items).map { index -> (key: String, value: JSONValue) in
@@ -16,7 +16,7 @@ enum ObjectBodies {
         }
     }
 
-    private static func value(_ index: Int, random: inout SeededGenerator) -> JSONValue {
+    private static func value(_ index: Int, random: inout SplitMixGenerator) -> JSONValue {
         switch index % 4 {
         case 0: return .int(Int64.random(in: 0..<1_000_000, using: &random))
         case 1: return .string("value-\(UInt32.random(in: 0..<UInt32.max, using: &random))")

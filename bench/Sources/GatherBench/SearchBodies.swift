@@ -13,7 +13,7 @@ enum SearchBodies {
 
     /// One compact JSON body per upstream.
     static func make(_ shape: BenchShape, seed: UInt64) -> [[UInt8]] {
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMixGenerator(seed: seed)
         let pool = (0..<shape.items).map { page(host: "docs.\(word(&random)).org", index: $0, random: &random) }
         let sharedCount = Int(Double(shape.items) * sharedFraction)
         return (0..<shape.upstreams).map { upstream in
@@ -51,7 +51,7 @@ enum SearchBodies {
         var snippet: String
     }
 
-    private static func page(host: String, index: Int, random: inout SeededGenerator) -> Page {
+    private static func page(host: String, index: Int, random: inout SplitMixGenerator) -> Page {
         let path = "/\(word(&random))/\(word(&random))-\(index)"
         let title = (0..<Int.random(in: 4...9, using: &random)).map { _ in word(&random) }.joined(separator: " ")
         let snippet = (0..<Int.random(in: 15...25, using: &random)).map { _ in word(&random) }
@@ -60,7 +60,7 @@ enum SearchBodies {
     }
 
     /// The same page as another engine might spell it; half the time unchanged.
-    private static func variant(of url: String, random: inout SeededGenerator) -> String {
+    private static func variant(of url: String, random: inout SplitMixGenerator) -> String {
         let host = url.dropFirst("https://".count).prefix { $0 != "/" }
         let path = url.dropFirst("https://".count + host.count)
         switch Int.random(in: 0..<10, using: &random) {
@@ -73,7 +73,7 @@ enum SearchBodies {
         }
     }
 
-    private static func score(rank: Int, of count: Int, upstream: Int, random: inout SeededGenerator) -> JSONValue {
+    private static func score(rank: Int, of count: Int, upstream: Int, random: inout SplitMixGenerator) -> JSONValue {
         let falling = 1.0 - Double(rank) / Double(count) * 0.9 + Double.random(in: 0..<0.01, using: &random)
         switch upstream % 3 {
         case 0: return .double((falling * 1000).rounded() / 1000)
@@ -82,7 +82,7 @@ enum SearchBodies {
         }
     }
 
-    private static func word(_ random: inout SeededGenerator) -> String {
+    private static func word(_ random: inout SplitMixGenerator) -> String {
         words[Int.random(in: 0..<words.count, using: &random)]
     }
 

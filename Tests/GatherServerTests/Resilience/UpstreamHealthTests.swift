@@ -1,5 +1,6 @@
 import Testing
 @testable import GatherCore
+@testable import GatherServer
 
 @Suite struct UpstreamHealthTests {
     private let ms: Int64 = 1_000_000

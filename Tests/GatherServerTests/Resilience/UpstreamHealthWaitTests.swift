@@ -1,6 +1,7 @@
 import Synchronization
 import Testing
 @testable import GatherCore
+@testable import GatherServer
 
 @Suite("UpstreamHealth: waiting for a slot under max_in_flight")
 struct UpstreamHealthWaitTests {

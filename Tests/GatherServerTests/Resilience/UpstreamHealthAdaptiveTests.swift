@@ -1,5 +1,6 @@
 import Testing
 @testable import GatherCore
+@testable import GatherServer
 
 /// What the latency window, the replica estimates and the budgets learn from how attempts end.
 @Suite struct UpstreamHealthAdaptiveTests {

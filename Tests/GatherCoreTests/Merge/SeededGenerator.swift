@@ -1,4 +1,0 @@
-/// SplitMix64 from GatherCore: randomised tests fail the same way every run.
-typealias SeededGenerator = SplitMixGenerator
-
-import GatherCore
