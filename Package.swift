@@ -1,13 +1,14 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Language mode 5: the transfer threads hand C pointers between threads under their own locks,
-// which strict Swift 6 checking cannot see; the pure core stays free of shared state either way.
+// Every source target builds in the Swift 6 language mode (strict concurrency). The test targets
+// are still in mode 5: their harnesses hand non-Sendable fixtures to task groups.
 let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 
 let package = Package(
     name: "gather",
-    platforms: [.macOS(.v15)],
+    // Linux only: the transfer threads drive libcurl with epoll and wake through an eventfd
+    // (CCurlShim), so no other platform is declared.
     products: [
         .executable(name: "gather", targets: ["gather"]),
         .library(name: "GatherCore", targets: ["GatherCore"]),
@@ -27,7 +28,7 @@ let package = Package(
         // the value type answers are written into.
         .target(name: "GatherCore", dependencies: [
             "Yams", "CTLSFiles", .product(name: "NIOCore", package: "swift-nio"),
-        ], swiftSettings: v5),
+        ]),
         // Route files' TLS PEM files checked at load with the OpenSSL libcurl handshakes with
         // (libssl-dev: headers; libcrypto is already libcurl's).
         .target(name: "CTLSFiles", linkerSettings: [.linkedLibrary("crypto")]),
@@ -36,7 +37,7 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
-        .target(name: "GatherCurl", dependencies: ["CCurl", "CCurlShim"], swiftSettings: v5),
+        .target(name: "GatherCurl", dependencies: ["CCurl", "CCurlShim"]),
 
         // Simulated backends served with SwiftNIO.
         .target(name: "GatherFixtures", dependencies: [
@@ -44,7 +45,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
-        ], swiftSettings: v5),
+        ]),
 
         // The gateway: SwiftNIO server, fan-out driver, admin listener.
         .target(name: "GatherServer", dependencies: [
@@ -57,11 +58,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
-        ], swiftSettings: v5),
+        ]),
 
         // Micro-benchmarks of the pure core (merge modes, JSON); run by bench/merge.
         .executableTarget(name: "GatherBench", dependencies: ["GatherCore"], path: "bench/Sources/GatherBench",
-                          swiftSettings: v5),
+                          ),
 
         .executableTarget(name: "gather", dependencies: [
             "GatherCore", "GatherServer", "GatherFixtures",
@@ -69,7 +70,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-        ], swiftSettings: v5),
+        ]),
 
         .testTarget(name: "GatherCoreTests", dependencies: ["GatherCore"], swiftSettings: v5),
         .testTarget(name: "GatherCurlTests", dependencies: ["GatherCurl"], swiftSettings: v5),
@@ -85,7 +86,7 @@ let package = Package(
                     swiftSettings: v5),
         // What several test targets share: the raw HTTP client, a Mutex-backed box for state
         // their closures share.
-        .target(name: "GatherTestSupport", path: "Tests/GatherTestSupport", swiftSettings: v5),
+        .target(name: "GatherTestSupport", path: "Tests/GatherTestSupport"),
         .testTarget(name: "GatherIntegrationTests", dependencies: [
             "GatherServer", "GatherFixtures", "GatherCore", "GatherCurl", "GatherTestSupport",
         ], swiftSettings: v5),

@@ -229,7 +229,8 @@ enum EasyHandleSetup {
     private static let contentTypeRemoval: [UInt8] = Array("Content-Type:".utf8) + [0]
 
     /// POSTFIELDS for an empty body: one static byte that outlives every transfer.
-    private static let emptyBody: UnsafeMutableRawPointer = {
+    // nonisolated(unsafe): written once here, then only read (libcurl reads the byte, never writes it).
+    nonisolated(unsafe) private static let emptyBody: UnsafeMutableRawPointer = {
         let byte = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
         byte.storeBytes(of: 0, as: UInt8.self)
         return byte

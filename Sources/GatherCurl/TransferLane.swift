@@ -75,7 +75,7 @@ public final class TransferLane: @unchecked Sendable {
     }
 
     /// One scheduled call for the whole round's work, in the order it was handed over.
-    func deliverNow(_ work: [() -> Void]) {
+    func deliverNow(_ work: [@Sendable () -> Void]) {
         if work.count == 1 {
             let only = work[0]
             schedule { only() }

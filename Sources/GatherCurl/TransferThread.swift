@@ -25,7 +25,7 @@ final class TransferThread {
     private var batch: [TransferCommand] = []
     private var headerScratch: [UInt8] = []
     /// Work completions handed to lanes during this round, per lane, delivered when it ends.
-    private var deliveries: [(lane: TransferLane, work: [() -> Void])] = []
+    private var deliveries: [(lane: TransferLane, work: [@Sendable () -> Void])] = []
     /// Per descriptor: whether it is in the epoll set, and whether libcurl released it.
     private var epollSockets = EpollSocketTable()
     private let readyCapacity: Int32 = 64
@@ -33,7 +33,8 @@ final class TransferThread {
     private let readyFlags: UnsafeMutablePointer<Int32>
 
     /// Marks a socket as registered in epoll (curl_multi_assign), so the next change is a MOD.
-    private static let registeredMarker = UnsafeMutableRawPointer(bitPattern: 1)
+    // nonisolated(unsafe): a constant address used as a tag, never dereferenced.
+    nonisolated(unsafe) private static let registeredMarker = UnsafeMutableRawPointer(bitPattern: 1)
 
     init?(index: Int, maxConnectionsPerHost: Int, maxCachedConnections: Int) {
         guard let inbox = TransferInbox() else {
@@ -167,7 +168,7 @@ final class TransferThread {
 
     /// Keeps `work` for `lane` until this round ends, so that one hop carries every completion
     /// of the round. Only on this thread.
-    func deferDelivery(_ work: @escaping () -> Void, to lane: TransferLane) {
+    func deferDelivery(_ work: @escaping @Sendable () -> Void, to lane: TransferLane) {
         for index in deliveries.indices where deliveries[index].lane === lane {
             deliveries[index].work.append(work)
             return

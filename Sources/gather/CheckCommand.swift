@@ -12,7 +12,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         guard let loaded = RouteLoading.load(routes) else { throw ExitCode.failure }
         for route in loaded {
-            print(RouteSummary.line(for: route))
+            StandardOutput.print(RouteSummary.line(for: route))
         }
         // Warnings do not fail the check: the files load as they are.
         for warning in RouteWarning.check(loaded) {

@@ -31,12 +31,13 @@ struct DemoCommand: AsyncParsableCommand {
         configuration.port = listen.port
         configuration.adminHost = admin.host
         configuration.adminPort = admin.port
+        if let writer = LoggingSetup.writer { configuration.droppedLogLines = { writer.droppedLines } }
         let gateway = try await GatewayServer.start(routes: loaded, configuration: configuration,
                                                     logger: Logger(label: "gather"))
         gateway.bootstrapMetricsSystem()
         let banner = Self.banner(backends: set.backends.count, routes: loaded, listen: listen, admin: admin,
                                  port: gateway.port, adminPort: gateway.adminPort ?? 0)
-        try await UntilShutdownService.run(logger: Logger(label: "gather"), started: { print(banner) }) {
+        try await UntilShutdownService.run(logger: Logger(label: "gather"), started: { StandardOutput.print(banner) }) {
             await gateway.shutdown(drain: .seconds(2))
             try await backends.shutdown()
         }

@@ -15,7 +15,7 @@ struct FixturesCommand: AsyncParsableCommand {
         let summary = set.summaryLines(ports: server.ports)
         var logger = Logger(label: "gather-fixtures")
         logger.logLevel = .warning
-        try await UntilShutdownService.run(logger: logger, started: { summary.forEach { print($0) } }) {
+        try await UntilShutdownService.run(logger: logger, started: { summary.forEach { StandardOutput.print($0) } }) {
             try await server.shutdown()
         }
     }

@@ -10,8 +10,6 @@ struct GatherCommand: AsyncParsableCommand {
 
     /// ArgumentParser exits 64 on usage errors; the contract says 2, as most Unix tools do.
     static func main() async {
-        // Line-buffered even into a pipe or file, so `gather demo | tee` shows the curl lines at once.
-        setvbuf(stdout, nil, _IOLBF, 0)
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -122,6 +122,7 @@ struct ServeCommand: AsyncParsableCommand {
         // Each event loop's requests run on the transfer thread beside it (see TransferLane).
         configuration.transferThreads = transferThreads ?? min(configuration.eventLoopThreads, 64)
         configuration.accessLog = accessLog == .on
+        if let writer = LoggingSetup.writer { configuration.droppedLogLines = { writer.droppedLines } }
         configuration.gzipMinimumBytes = gzipMin == "off" ? nil : SizeParser.parse(gzipMin)
         logger.info("routes loaded", metadata: RouteLogFields.summary(loaded).merging(
             ["from": "\(routes.joined(separator: ","))"]) { $1 })
@@ -156,7 +157,7 @@ struct ServeCommand: AsyncParsableCommand {
     private static func announce(server: GatewayServer, listen: HostPort, admin: HostPort, routes: Int,
                                  settings: Logger.Metadata, logger: Logger) {
         let adminAddress = server.adminPort.map { "http://\(admin.host):\($0)" } ?? "none"
-        print("gather listening on http://\(listen.host):\(server.port) (admin \(adminAddress))")
+        StandardOutput.print("gather listening on http://\(listen.host):\(server.port) (admin \(adminAddress))")
         logger.info("gather listening", metadata: [
             "listen": "\(listen.host):\(server.port)", "admin": "\(admin.host):\(server.adminPort ?? 0)",
             "routes": "\(routes)",

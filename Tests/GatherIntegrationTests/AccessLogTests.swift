@@ -8,7 +8,7 @@ import Testing
 struct AccessLogTests {
     static let traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 
-    private static let routes: ([String: Int]) -> String = { ports in """
+    private static let routes: @Sendable ([String: Int]) -> String = { ports in """
         routes:
           - name: search
             match: { method: GET, path: /search }

@@ -6,7 +6,7 @@ import Testing
 
 @Suite("The admin listener")
 struct AdminTests {
-    private static let routes: ([String: Int]) -> String = { ports in """
+    private static let routes: @Sendable ([String: Int]) -> String = { ports in """
         routes:
           - name: search
             match: { method: GET, path: /search }

@@ -20,7 +20,7 @@ struct CircuitBreakerRecoveryTests {
                   - { name: good, url: "http://127.0.0.1:\(ports["good"]!)/search" }
                   - name: flaky
                     url: "http://127.0.0.1:\(probe.port)/search"
-                    circuit: { failures: 2, cooldown: 400ms }
+                    circuit: { failures: 2, cooldown: 1500ms }
                 merge: { items: /results }
             """ }) { harness in
             for _ in 0..<2 {
@@ -28,7 +28,8 @@ struct CircuitBreakerRecoveryTests {
             }
             #expect(probe.requests == 2)
 
-            // Open: skipped without waiting for anything, and nothing reaches the upstream.
+            // Open: skipped without waiting for anything, and nothing reaches the upstream. (The
+            // cooldown is long enough that these three fit in it on a loaded machine.)
             for _ in 0..<3 {
                 let skipped = await harness.get("/search")
                 #expect(skipped.status == 200)
@@ -43,7 +44,7 @@ struct CircuitBreakerRecoveryTests {
             // The upstream recovers but answers slowly, so the probe is still out while a second
             // request arrives: half-open lets only the probe through.
             probe.answer(status: 200, hold: .seconds(1))
-            try await Task.sleep(for: .milliseconds(450))
+            try await Task.sleep(for: .milliseconds(1550))
             async let probeRequest = harness.get("/search")
             try await probe.waitForRequests(3)
             let duringProbe = await harness.get("/search")

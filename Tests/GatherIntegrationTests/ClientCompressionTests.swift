@@ -19,7 +19,7 @@ struct ClientCompressionTests {
         FixturePath(path: "/small", body: Backends.results(["https://a.example/only"])),
     ])]
 
-    private static let routes: ([String: Int]) -> String = { ports in """
+    private static let routes: @Sendable ([String: Int]) -> String = { ports in """
         routes:
           - name: big
             match: { method: GET, path: /big }

@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Bad client input gets a 4xx JSON error, never a crash or a hang")
 struct ClientErrorTests {
-    private static let routes: ([String: Int]) -> String = { ports in """
+    private static let routes: @Sendable ([String: Int]) -> String = { ports in """
         routes:
           - name: search
             match: { method: GET, path: /search }

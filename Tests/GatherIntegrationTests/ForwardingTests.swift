@@ -4,7 +4,7 @@ import Testing
 
 @Suite("What gather sends upstream")
 struct ForwardingTests {
-    private static let routes: ([String: Int]) -> String = { ports in """
+    private static let routes: @Sendable ([String: Int]) -> String = { ports in """
         routes:
           - name: echo
             match: { method: GET, path: /echo }

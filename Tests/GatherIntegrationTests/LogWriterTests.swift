@@ -1,5 +1,5 @@
 import Dispatch
-import GatherServer
+@testable import GatherServer
 import GatherTestSupport
 import Testing
 
@@ -61,6 +61,31 @@ struct LogWriterTests {
         #expect(writer.flush())
         writer.shutdown()
         #expect(sink.written.withLock { $0 } == ["L1!\n", "L2!\nL3!\ndropped 2\n"])
+    }
+
+    @Test("the dropped count is exported as gather_log_lines_dropped_total, growing by what was dropped since the last scrape")
+    func droppedLinesExported() async throws {
+        let sink = HeldSink(holds: true)
+        let writer = LogWriter(capacityBytes: 4, sink: sink.sink)
+        let metrics = GatewayMetrics(droppedLogLines: { writer.droppedLines })
+        let live = LiveRoutes(routes: [], metrics: metrics)
+        func scraped() throws -> Double? {
+            try PrometheusExposition(String(decoding: metrics.exposition(inFlight: 0, routes: live), as: UTF8.self))
+                .value("gather_log_lines_dropped_total")
+        }
+        #expect(try scraped() == 0)
+        #expect(writer.enqueue(line("L1!")))
+        try await sink.waitUntilEntered(1)
+        #expect(writer.enqueue(line("L2!")))
+        #expect(!writer.enqueue(line("L3!")))
+        #expect(!writer.enqueue(line("L4!")))
+        #expect(try scraped() == 2)
+        #expect(try scraped() == 2, "a second scrape adds nothing")
+        #expect(!writer.enqueue(line("L5!")))
+        #expect(try scraped() == 3)
+        sink.release()
+        #expect(writer.flush())
+        writer.shutdown()
     }
 
     @Test("flush gives up after its timeout when the output is stuck")

@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Prometheus metrics after known traffic")
 struct MetricsTests {
-    private static let routes: ([String: Int]) -> String = { ports in routeFile(ports, downTimeout: "500ms") }
+    private static let routes: @Sendable ([String: Int]) -> String = { ports in routeFile(ports, downTimeout: "500ms") }
 
     /// `search`: a healthy upstream and one that answers 503. `catalog`: a stalled primary whose
     /// hedge to the replica wins.

@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Pipelined requests are answered one at a time, in order")
 struct PipeliningTests {
-    private static let routes: ([String: Int]) -> String = { ports in """
+    private static let routes: @Sendable ([String: Int]) -> String = { ports in """
         routes:
           - name: search
             match: { method: GET, path: /search }

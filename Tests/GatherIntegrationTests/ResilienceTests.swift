@@ -75,7 +75,7 @@ struct ResilienceTests {
         }
     }
 
-    private static let limitedRoute: (_ deadline: String) -> ([String: Int]) -> String = { deadline in { ports in """
+    private static let limitedRoute: @Sendable (_ deadline: String) -> @Sendable ([String: Int]) -> String = { deadline in { ports in """
         routes:
           - name: search
             match: { method: GET, path: /search }

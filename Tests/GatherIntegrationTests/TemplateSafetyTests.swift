@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Hostile template values")
 struct TemplateSafetyTests {
-    private static let echoRoutes: ([String: Int]) -> String = { ports in """
+    private static let echoRoutes: @Sendable ([String: Int]) -> String = { ports in """
         routes:
           - name: echo
             match: { method: GET, path: /users/{id} }

@@ -22,7 +22,7 @@ struct TracePropagationTests {
     static let clientTracestate = "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7"
 
     /// Two echo upstreams whose bodies land under their own keys: both attempts' headers are visible.
-    private static let twoEchoes: ([String: Int]) -> String = { ports in """
+    private static let twoEchoes: @Sendable ([String: Int]) -> String = { ports in """
         routes:
           - name: both
             match: { method: GET, path: /both }

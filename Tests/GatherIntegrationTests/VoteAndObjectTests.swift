@@ -8,7 +8,7 @@ struct VoteAndObjectTests {
         Backends.backend(name, [FixturePath(path: "/v", body: .bytes(Array(json.utf8)), latency: latency == .zero ? .none : .fixed(latency))])
     }
 
-    private static let routes: ([String: Int]) -> String = { ports in """
+    private static let routes: @Sendable ([String: Int]) -> String = { ports in """
         routes:
           - name: vote
             match: { method: GET, path: /v }

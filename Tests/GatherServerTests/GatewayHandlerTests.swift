@@ -177,6 +177,9 @@ struct GatewayHandlerTests {
         #expect(head.first?.header("Content-Length") == get.first?.header("Content-Length"))
         #expect(bed.log.all.last?.route == "search")
         #expect(bed.log.all.last?.method == "HEAD")
+        // A route that declares HEAD keeps it.
+        _ = try bed.exchange("HEAD /probe HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(bed.log.all.last?.route == "probe")
         // The connection goes on: the next answer is framed right.
         #expect(RawAnswer.parse(try bed.exchange("GET /nothing HTTP/1.1\r\nHost: t\r\n\r\n")).map(\.status) == [404])
     }

@@ -210,9 +210,14 @@ struct JSONIndexer {
         var escaped = false
         while true {
             // Whole words with nothing to look at (no quote, backslash, control or non-ASCII
-            // byte) are skipped.
-            while cursor + 8 <= bytes.count,
-                  !JSONWordScan.needsAttention(bytes.loadUnaligned(fromByteOffset: cursor, as: UInt64.self)) {
+            // byte) are skipped, and the word that has one jumps straight to it.
+            while cursor + 8 <= bytes.count {
+                let mask = JSONWordScan.attentionMask(
+                    UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: cursor, as: UInt64.self)))
+                if mask != 0 {
+                    cursor += mask.trailingZeroBitCount >> 3
+                    break
+                }
                 cursor += 8
             }
             guard cursor < bytes.count else {

@@ -11,9 +11,11 @@ enum JSONWordScan {
         specialBits(word) & highBits != 0
     }
 
-    /// Also any non-ASCII byte: what the reader cannot copy without validating it.
-    static func needsAttention(_ word: UInt64) -> Bool {
-        (specialBits(word) | word) & highBits != 0
+    /// Also any non-ASCII byte (what the reader cannot copy without validating it): the high bit of every byte that needs attention, and maybe of some bytes above the first
+    /// one: a borrow only runs towards higher bytes, so the lowest set bit is always exact.
+    /// With the word loaded little-endian, `trailingZeroBitCount >> 3` is the first such byte.
+    static func attentionMask(_ word: UInt64) -> UInt64 {
+        (specialBits(word) | word) & highBits
     }
 
     private static func specialBits(_ word: UInt64) -> UInt64 {

@@ -175,7 +175,7 @@ public struct JSONWriter: Sendable {
         // buffer instead.
         var text = DoubleText()
         number.write(to: &text)
-        withUnsafeBytes(of: &text.storage) { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: $0[0..<text.length])) }
+        _ = withUnsafeBytes(of: &text.storage) { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: $0[0..<text.length])) }
     }
 
     /// Room for the longest shortest-round-trip Double text (24 bytes, as in

@@ -32,6 +32,7 @@ extension RouteFileParser {
         let circuit = fields["circuit"].flatMap { parseCircuit($0) }
         let idempotent = fields["idempotent"].flatMap { reader.bool($0, "idempotent") } ?? false
         let maxBody = fields["max_body"].flatMap { parseMaxBody($0) } ?? UpstreamSpec.defaultMaxBody
+        checkModeFields(fields, context)
         var group: String?
         if let groupNode = fields["group"] {
             group = parseName(groupNode, "group")
@@ -237,5 +238,26 @@ extension RouteFileParser {
             return nil
         }
         return size
+    }
+
+    /// Upstream settings that only some merges read are refused elsewhere: they would be
+    /// silently ignored.
+    private mutating func checkModeFields(_ fields: MappingFields, _ context: UpstreamContext) {
+        let first = context.complete == .first
+        let listMode = [MergeSpec.Mode.concat, .sort, .fuse].contains(context.mergeMode)
+        if first {
+            for key in ["items", "map", "weight"] {
+                if let node = fields.keyNode(key) {
+                    reader.fail(node, "\(key) is not used with complete: first, which answers with the winner's body as it is")
+                }
+            }
+            return
+        }
+        if !listMode, let node = fields.keyNode("map") {
+            reader.fail(node, "map is only used by the list modes (concat, sort, fuse)")
+        }
+        if context.mergeMode != .fuse, let node = fields.keyNode("weight") {
+            reader.fail(node, "weight is only used by merge mode fuse")
+        }
     }
 }

@@ -72,7 +72,7 @@ struct RouteFileParser {
             let context = UpstreamContext(routeName: name ?? "", deadline: deadline,
                                           pathParameters: path.map { Set($0.parameterNames) },
                                           pathSource: path?.source ?? "", mergeMode: merge.mode, mergeItems: merge.items,
-                                          connection: connection)
+                                          complete: complete, connection: connection)
             var firstByName: [String: SourceLocation] = [:]
             for item in items {
                 for upstream in parseUpstream(item, context) {
@@ -115,6 +115,8 @@ struct RouteFileParser {
         }
         if complete == .first, mergeMode == .vote, let completeNode = fields["complete"] {
             reader.fail(completeNode, "complete: first answers with one upstream's body as it is; it cannot be combined with merge mode vote")
+        } else if complete == .first, let mergeKey = fields.keyNode("merge") {
+            reader.fail(mergeKey, "merge is not used with complete: first, which answers with the winner's body as it is")
         }
         guard upstreamCount > 0 else { return }
         if case .count(let count)? = quorum, count > upstreamCount, let quorumNode = fields["quorum"] {

@@ -8,6 +8,8 @@ struct UpstreamContext {
     var pathSource: String
     var mergeMode: MergeSpec.Mode
     var mergeItems: JSONPointer?
+    /// `complete: first` answers the winner's body as it is, so the merge settings are unread.
+    var complete: CompletionRule = .all
     /// The route's `tls`, `http` and `max_connections`, which its upstreams inherit.
     var connection = RouteFileParser.ConnectionDefaults()
 }

@@ -16,6 +16,9 @@ public struct GatewayConfiguration: Sendable {
     /// Aggregated answers (JSON envelopes) larger than this many bytes are gzipped for clients
     /// whose Accept-Encoding takes gzip; nil: never (`--gzip-min off`).
     public var gzipMinimumBytes: Int? = 1024
+    /// Log lines the process's log writer dropped so far (exported as
+    /// `gather_log_lines_dropped_total`); nil: the gateway does not own the process's logging.
+    public var droppedLogLines: (@Sendable () -> Int)?
 
     public init() {}
 }

@@ -36,7 +36,7 @@ public final class GatewayServer: @unchecked Sendable {
         let group = existingGroup ?? MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
         let engine = TransferEngine(threads: configuration.transferThreads,
                                     maxConnectionsPerHost: Route.connectionsPerHost(routes))
-        let metrics = GatewayMetrics()
+        let metrics = GatewayMetrics(droppedLogLines: configuration.droppedLogLines)
         let context = GatewayContext(routes: RouteRegistry(routes: routes, metrics: metrics), engine: engine,
                                      lanes: LoopLanes(engine: engine, group: group), limits: configuration.limits, admission: Admission(limit: configuration.maxInFlight),
                                      logger: logger, metrics: metrics, accessLog: configuration.accessLog,

@@ -16,8 +16,14 @@ final class GatewayMetrics: Sendable {
     private let reloadFailures: Counter
     private let rejections = Mutex<[Int: Counter]>([:])
     private let health = Mutex(HealthExport())
+    /// The log writer's running count, and how much of it the counter holds already.
+    private let droppedLogLines: (@Sendable () -> Int)?
+    private let logLinesDropped: Counter
+    private let logLinesDroppedExported = Mutex(0)
 
-    init() {
+    init(droppedLogLines: (@Sendable () -> Int)? = nil) {
+        self.droppedLogLines = droppedLogLines
+        logLinesDropped = registry.makeCounter(descriptor: GatewayMetricFamilies.logLinesDropped)
         inFlight = registry.makeGauge(descriptor: GatewayMetricFamilies.requestsInFlight)
         routesLoaded = registry.makeGauge(descriptor: GatewayMetricFamilies.routesLoaded)
         reloads = registry.makeCounter(descriptor: GatewayMetricFamilies.reloads)
@@ -62,6 +68,13 @@ final class GatewayMetrics: Sendable {
         // Under the lock: two scrapes at once must not add the same counts twice. The text is
         // written after it, so a route load (which takes the same lock) never waits for it.
         health.withLock { $0.export(live: live) }
+        if let droppedLogLines {
+            let now = droppedLogLines()
+            logLinesDroppedExported.withLock { exported in
+                if now > exported { logLinesDropped.increment(by: Int64(now - exported)) }
+                exported = max(exported, now)
+            }
+        }
         return registry.emitToBuffer()
     }
 }

@@ -10,11 +10,12 @@ struct HealthCounterField {
     let label: (String, String)
     let value: (UpstreamHealthSnapshot) -> Int
 
-    static let all: [HealthCounterField] = [
+    /// Computed: swift-prometheus' descriptor is not Sendable; read once per scrape.
+    static var all: [HealthCounterField] { [
         HealthCounterField(family: GatewayMetricFamilies.upstreamAttempts, label: ("kind", "primary"), value: { $0.primaries }),
         HealthCounterField(family: GatewayMetricFamilies.upstreamAttempts, label: ("kind", "hedge"), value: { $0.hedges }),
         HealthCounterField(family: GatewayMetricFamilies.upstreamAttempts, label: ("kind", "retry"), value: { $0.retries }),
         HealthCounterField(family: GatewayMetricFamilies.upstreamRefused, label: ("kind", "hedge"), value: { $0.hedgesRefused }),
         HealthCounterField(family: GatewayMetricFamilies.upstreamRefused, label: ("kind", "retry"), value: { $0.retriesRefused }),
-    ]
+    ] }
 }

@@ -186,8 +186,10 @@ struct ContractExampleRouteTests {
         let result = RouteLoader.parse(text: text, file: "v.yaml", environment: [:])
         #expect(result.errors.map(\.description) == [
             "v.yaml:12:16: group is only used by merge mode object",
+            "v.yaml:14:57: weight is only used by merge mode fuse",
         ])
         let fixed = text.replacingOccurrences(of: "        group: ignored_by_vote\n", with: "")
+            .replacingOccurrences(of: ", weight: 2", with: "")
         let route = try #require(RouteLoader.parse(text: fixed, file: "v.yaml", environment: [:]).routes.first)
         #expect(route.method == "POST")
         #expect(route.deadline == .milliseconds(1500))
@@ -199,6 +201,6 @@ struct ContractExampleRouteTests {
         #expect(a.circuit == CircuitSpec(failures: 5, cooldown: .seconds(5)))
         #expect(try route.upstreams[1].headers[0].value.render(TemplateValues(path: ["id": "x\ny"])).get() == "x%0Ay")
         #expect(route.upstreams[2].maxBody == 524_288)
-        #expect(route.upstreams[2].weight == 2)
+        #expect(route.upstreams[2].weight == 1)
     }
 }
