@@ -82,9 +82,11 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: v5),
-        .testTarget(name: "GatherFixturesTests", dependencies: ["GatherFixtures", "GatherCore"], swiftSettings: v5),
-        // What several test targets share: a Mutex-backed box for state their closures share.
-        .target(name: "GatherTestSupport", path: "Tests/GatherTestSupport", swiftSettings: v5),
+        .testTarget(name: "GatherFixturesTests", dependencies: ["GatherFixtures", "GatherCore", "GatherTestSupport"],
+                    swiftSettings: v5),
+        // What several test targets share: the raw HTTP client, a Mutex-backed box for state
+        // their closures share.
+        .target(name: "GatherTestSupport", path: "Tests/GatherTestSupport"),
         .testTarget(name: "GatherIntegrationTests", dependencies: [
             "GatherServer", "GatherFixtures", "GatherCore", "GatherCurl", "GatherTestSupport",
         ], swiftSettings: v5),

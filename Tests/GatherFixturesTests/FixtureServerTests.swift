@@ -1,7 +1,8 @@
 import Foundation
 import GatherCore
-import Testing
 @testable import GatherFixtures
+import GatherTestSupport
+import Testing
 
 /// Real sockets against the real NIO server on ephemeral ports. Serialized: the raw client blocks
 /// a thread while it waits, and these tests measure delays.
@@ -43,7 +44,7 @@ struct FixtureServerTests {
     @Test("unknown paths answer 404 JSON, a wrong method 405 with Allow")
     func notFound() async throws {
         try await serve([FixturePath(path: "/only", method: "POST", body: .echo)]) { _, port in
-            let client = try RawHTTPClient(port: port)
+            let client = RawHTTPClient(port: port)
             let missing = try client.get("/nope")
             #expect(missing.status == 404)
             #expect(missing.headers["content-type"] == "application/json")
@@ -57,7 +58,7 @@ struct FixtureServerTests {
     @Test("echo reports method, path, query, lower-cased headers and body")
     func echo() async throws {
         try await serve([FixturePath(path: "/echo", body: .echo)]) { _, port in
-            let client = try RawHTTPClient(port: port)
+            let client = RawHTTPClient(port: port)
             try client.send("POST /echo?q=swift%20nio&x=1&q=2 HTTP/1.1\r\nHost: h\r\nX-Request-Id: abc\r\nContent-Length: 4\r\n\r\nping")
             let response = try client.readResponse()
             #expect(response.status == 200)
@@ -76,7 +77,7 @@ struct FixtureServerTests {
     @Test("Expect: 100-continue gets an interim 100 before the body is sent")
     func expectContinue() async throws {
         try await serve([FixturePath(path: "/echo", body: .echo)]) { _, port in
-            let client = try RawHTTPClient(port: port)
+            let client = RawHTTPClient(port: port)
             try client.send("POST /echo HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n")
             #expect(try client.readResponse().status == 100)
             try client.send("hi")
@@ -101,7 +102,7 @@ struct FixtureServerTests {
             FixturePath(path: "/stall", body: .text("late"), stall: FixtureStall(rate: 1, duration: .milliseconds(300))),
             FixturePath(path: "/slow", body: .text("slow"), latency: .fixed(.milliseconds(120))),
         ]) { _, port in
-            let client = try RawHTTPClient(port: port)
+            let client = RawHTTPClient(port: port)
             var response: RawHTTPClient.Response?
             let stalled = try elapsed { response = try client.get("/stall") }
             #expect(response?.bodyText == "late")
@@ -115,9 +116,9 @@ struct FixtureServerTests {
     @Test("reset closes the connection with an RST and no bytes")
     func reset() async throws {
         try await serve([FixturePath(path: "/r", body: .text("never"), reset: 1)]) { server, port in
-            let client = try RawHTTPClient(port: port)
+            let client = RawHTTPClient(port: port)
             try client.send("GET /r HTTP/1.1\r\nHost: h\r\n\r\n")
-            let (bytes, end) = client.readToEnd()
+            let (bytes, end) = try client.readToEnd()
             #expect(bytes.isEmpty)
             #expect(end == .reset)
             #expect(server.requestsServed(of: "t") == 1)
@@ -127,9 +128,9 @@ struct FixtureServerTests {
     @Test("garbage writes bytes that are not HTTP, then closes")
     func garbage() async throws {
         try await serve([FixturePath(path: "/g", body: .text("never"), garbage: 1)]) { _, port in
-            let client = try RawHTTPClient(port: port)
+            let client = RawHTTPClient(port: port)
             try client.send("GET /g HTTP/1.1\r\nHost: h\r\n\r\n")
-            let (bytes, end) = client.readToEnd()
+            let (bytes, end) = try client.readToEnd()
             #expect(!bytes.isEmpty)
             #expect(!bytes.starts(with: Array("HTTP/".utf8)))
             #expect(end == .closed)
@@ -140,9 +141,9 @@ struct FixtureServerTests {
     func truncate() async throws {
         let body = String(repeating: "0123456789", count: 10)
         try await serve([FixturePath(path: "/t", body: .text(body), truncate: 1)]) { _, port in
-            let client = try RawHTTPClient(port: port)
+            let client = RawHTTPClient(port: port)
             try client.send("GET /t HTTP/1.1\r\nHost: h\r\n\r\n")
-            let (bytes, end) = client.readToEnd()
+            let (bytes, end) = try client.readToEnd()
             let text = String(decoding: bytes, as: UTF8.self)
             #expect(text.contains("Content-Length: 100\r\n"))
             let sent = text.components(separatedBy: "\r\n\r\n").last ?? ""
@@ -154,7 +155,7 @@ struct FixtureServerTests {
     @Test("drip sends the whole body slowly")
     func drip() async throws {
         try await serve([FixturePath(path: "/d", body: .text("abcdefghijkl"), drip: FixtureDrip(rate: 1, chunk: 4, every: .milliseconds(40)))]) { _, port in
-            let client = try RawHTTPClient(port: port)
+            let client = RawHTTPClient(port: port)
             var response: RawHTTPClient.Response?
             // 12 bytes in 3 chunks, one every 40ms: the last leaves after ≥ 120ms.
             let took = try elapsed { response = try client.get("/d") }
@@ -177,7 +178,7 @@ struct FixtureServerTests {
     @Test("keep-alive: two requests on one connection count one connection and two requests")
     func keepAlive() async throws {
         try await serve([FixturePath(path: "/k", body: .text("k"))]) { server, port in
-            let client = try RawHTTPClient(port: port)
+            let client = RawHTTPClient(port: port)
             #expect(try client.get("/k").status == 200)
             #expect(try client.get("/k").status == 200)
             #expect(server.connectionsAccepted(of: "t") == 1)
@@ -209,12 +210,12 @@ struct FixtureServerTests {
             FixturePath(path: "/s", body: .text("x"), stall: FixtureStall(rate: 1, duration: .seconds(30))),
         ])])
         let server = try await FixtureServer.start(set, ephemeralPorts: true)
-        let client = try RawHTTPClient(port: try #require(server.port(of: "t")))
+        let client = RawHTTPClient(port: try #require(server.port(of: "t")))
         try client.send("GET /s HTTP/1.1\r\nHost: h\r\n\r\n")
         // Wait until the server has the connection, so shutdown has something to close.
         for _ in 0..<200 where server.connectionsAccepted(of: "t") == 0 { try await Task.sleep(for: .milliseconds(5)) }
         try await server.shutdown()
-        let (bytes, end) = client.readToEnd()
+        let (bytes, end) = try client.readToEnd()
         #expect(bytes.isEmpty)
         #expect(end != .timedOut)
     }

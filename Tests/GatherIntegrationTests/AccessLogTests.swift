@@ -1,6 +1,7 @@
 import GatherCore
 import GatherFixtures
 import GatherServer
+import GatherTestSupport
 import Testing
 
 @Suite("Access log: one line per request")

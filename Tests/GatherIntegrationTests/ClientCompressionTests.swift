@@ -1,3 +1,4 @@
+import GatherTestSupport
 import Foundation
 import GatherCore
 import GatherFixtures

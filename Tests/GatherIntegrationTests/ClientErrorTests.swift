@@ -1,6 +1,7 @@
 import GatherCore
 import GatherFixtures
 import GatherServer
+import GatherTestSupport
 import Testing
 
 @Suite("Bad client input gets a 4xx JSON error, never a crash or a hang")

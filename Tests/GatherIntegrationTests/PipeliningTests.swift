@@ -1,6 +1,7 @@
 import GatherCore
 import GatherFixtures
 import GatherServer
+import GatherTestSupport
 import Testing
 
 @Suite("Pipelined requests are answered one at a time, in order")

@@ -1,5 +1,6 @@
 import Foundation
 import GatherFixtures
+import GatherTestSupport
 import Synchronization
 import Testing
 #if canImport(Glibc)
@@ -219,6 +220,29 @@ struct ServeLifecycleTests {
             }
             #expect(refused, "the listener closes after the grace")
             #expect(await serve.waitForExit(within: .seconds(10)) == 0)
+        }
+    }
+
+    @Test("the client-limit flags reach the gateway: --max-request-line, --max-headers, --head-timeout")
+    func clientLimitFlags() async throws {
+        try await Scenario.with([Backends.fast("a", urls: ["https://a.example/1"])]) { scenario in
+            try scenario.writeRoutes(Self.routeFile("a", path: "/search", port: scenario.ports["a"]!))
+            let serve = try await ServeProcess.start(["--routes", scenario.folder.path, "--max-request-line", "32B",
+                                                      "--max-headers", "100B", "--head-timeout", "300ms",
+                                                      "--idle-timeout", "1s"])
+            defer { Task { await serve.stop() } }
+            let client = RawHTTPClient(port: serve.port)
+            let long = try client.exchange("GET /\(String(repeating: "a", count: 40)) HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(long.hasPrefix("HTTP/1.1 414"), "the default 8 KiB would route it (404)")
+            let headers = try client.exchange("GET /x HTTP/1.1\r\nHost: t\r\nX-Big: \(String(repeating: "b", count: 120))\r\n\r\n")
+            #expect(headers.hasPrefix("HTTP/1.1 431"))
+            let started = ContinuousClock.now
+            let slow = try client.exchange("GET /x HTTP/1.1\r\nHost:", timeout: 5)
+            #expect(slow.isEmpty)
+            #expect(ContinuousClock.now - started < .seconds(3), "closed after --head-timeout, not the default 10 s")
+            await #expect(throws: ServeProcess.Failure.self, "a bad duration is refused at start") {
+                try await ServeProcess.start(["--routes", scenario.folder.path, "--idle-timeout", "soon"])
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 import GatherCore
 import GatherFixtures
+import GatherTestSupport
 import Testing
 
 @Suite("Hostile template values")

@@ -25,6 +25,18 @@ final class ConnectionTestbed {
             upstreams:
               - { name: a, url: "http://127.0.0.1:9/search?q={query.q}" }
             merge: { items: /results }
+          - name: probe
+            match: { method: HEAD, path: /probe }
+            deadline: 1s
+            upstreams:
+              - { name: a, url: "http://127.0.0.1:9/probe?q={query.q}" }
+            merge: { items: /results }
+          - name: probe-get
+            match: { method: GET, path: /probe }
+            deadline: 1s
+            upstreams:
+              - { name: a, url: "http://127.0.0.1:9/probe?q={query.q}" }
+            merge: { items: /results }
           - name: submit
             match: { method: POST, path: /submit }
             deadline: 1s

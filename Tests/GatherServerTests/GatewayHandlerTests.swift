@@ -16,7 +16,9 @@ struct GatewayHandlerTests {
     @Test("a request target over the limit: 414 with Connection: close and an X-Request-Id, then closed")
     func targetTooLong() throws {
         let bed = try ConnectionTestbed(limits: limits { $0.maxRequestLineBytes = 64 })
-        let answers = RawAnswer.parse(try bed.exchange("GET /search?q=\(String(repeating: "a", count: 60)) HTTP/1.1\r\nHost: t\r\n\r\n"))
+        // No route has this path: without the limit it would be a 404 (and no transfer starts
+        // on the embedded loop).
+        let answers = RawAnswer.parse(try bed.exchange("GET /\(String(repeating: "a", count: 64)) HTTP/1.1\r\nHost: t\r\n\r\n"))
         #expect(answers.map(\.status) == [414])
         #expect(answers.first?.header("Connection") == "close")
         #expect(answers.first?.body == #"{"error":"request target is longer than 64 bytes"}"#)
@@ -28,10 +30,10 @@ struct GatewayHandlerTests {
 
     @Test("a target exactly at the limit is served")
     func targetAtLimit() throws {
-        let target = "/search?q=" + String(repeating: "a", count: 54)  // 64 bytes
+        let target = "/" + String(repeating: "a", count: 63)  // 64 bytes
         let bed = try ConnectionTestbed(limits: limits { $0.maxRequestLineBytes = 64 })
         let answers = RawAnswer.parse(try bed.exchange("GET \(target) HTTP/1.1\r\nHost: t\r\n\r\n"))
-        #expect(answers.map(\.status) != [414])
+        #expect(answers.map(\.status) == [404])
     }
 
     @Test("headers over the limit: 431, then closed")
@@ -175,6 +177,9 @@ struct GatewayHandlerTests {
         #expect(head.first?.header("Content-Length") == get.first?.header("Content-Length"))
         #expect(bed.log.all.last?.route == "search")
         #expect(bed.log.all.last?.method == "HEAD")
+        // A route that declares HEAD keeps it.
+        _ = try bed.exchange("HEAD /probe HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(bed.log.all.last?.route == "probe")
         // The connection goes on: the next answer is framed right.
         #expect(RawAnswer.parse(try bed.exchange("GET /nothing HTTP/1.1\r\nHost: t\r\n\r\n")).map(\.status) == [404])
     }

@@ -121,10 +121,16 @@ final class GatewayHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         let table = gateway.routes.current
-        // HEAD is answered by the GET route: the same aggregation (upstreams asked with GET), the
-        // same headers, no body (RFC 9110 9.3.2).
         let isHead = head.method == .HEAD
-        guard let match = table.match(method: isHead ? "GET" : head.method.rawValue, path: request.path) else {
+        var found = table.match(method: head.method.rawValue, path: request.path)
+        // A HEAD no route declares is answered by the GET route: the same aggregation (upstreams
+        // asked with GET), the same headers, no body (RFC 9110 9.3.2).
+        var headOnGet = false
+        if found == nil, isHead, let get = table.match(method: "GET", path: request.path) {
+            found = get
+            headOnGet = true
+        }
+        guard let match = found else {
             gateway.admission.leave()
             let allowed = table.allowsPath(request.path)
             let response: JSONResponse = allowed.isEmpty
@@ -139,7 +145,7 @@ final class GatewayHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         machine.access.route = match.route.route.name
         var routed = request
-        if isHead { routed.head.method = .GET }
+        if headOnGet { routed.head.method = .GET }
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let progressive = !isHead && match.route.route.complete != .first
             && head.headers[canonicalForm: "accept"].contains { $0.lowercased().hasPrefix("text/event-stream") }
@@ -243,7 +249,7 @@ final class GatewayHandler: ChannelDuplexHandler, RemovableChannelHandler {
             armWaitTimer(context: context)
             takeQueued(context: context)
         } else {
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+            closeAfterEnd(context: context)
         }
     }
 
@@ -291,7 +297,14 @@ final class GatewayHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head?.version ?? .http1_1, status: status,
                                                              headers: response.headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+        closeAfterEnd(context: context)
+    }
+
+    /// Writes the answer's end, then closes once it is written (a close right away could cut the
+    /// answer short).
+    private func closeAfterEnd(context: ChannelHandlerContext) {
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
     }
 
     /// Closes a connection that sends no request head in time (slow clients, idle keep-alive).

@@ -1,4 +1,5 @@
 import Foundation
+import GatherTestSupport
 
 /// HTTP/1.1 responses read back from the bytes of a `RawHTTPClient` exchange, in order: the
 /// framing the gateway really wrote (Content-Length or chunked), bodies as bytes.
