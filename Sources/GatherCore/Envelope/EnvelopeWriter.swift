@@ -20,6 +20,7 @@ public enum EnvelopeWriter {
         }
         writer.writeRaw(",\"partial\":")
         writer.writeBool(envelope.partial)
+        if envelope.stale { writer.writeRaw(",\"stale\":true") }
         writer.writeRaw(",\"upstreams\":{")
         for (position, report) in envelope.upstreams.enumerated() {
             if position > 0 { writer.writeByte(UInt8(ascii: ",")) }
@@ -78,6 +79,14 @@ public enum EnvelopeWriter {
                 writer.writeRaw(",\"count\":")
                 writer.writeInt(count)
             }
+        }
+        if let cache = report.cache {
+            writer.writeRaw(",\"cache\":")
+            writer.writeString(cache.rawValue)
+        }
+        if let age = report.ageMilliseconds {
+            writer.writeRaw(",\"age_ms\":")
+            writer.writeTenths(age)
         }
         if let error = report.error {
             writer.writeRaw(",\"error\":")

@@ -21,7 +21,7 @@ final class RouteRuntime: @unchecked Sendable {
         var connections = ConnectionOptionsCache()
         let upstreams = route.upstreams.map { spec in
             UpstreamRuntime(spec: spec, previous: previous?.upstreams.first { $0.spec.name == spec.name },
-                            connections: &connections)
+                            connections: &connections, cacheShape: CacheIdentity.shape(of: route))
         }
         self.upstreams = upstreams
         self.metrics = metrics.series(for: route, upstreams: upstreams)

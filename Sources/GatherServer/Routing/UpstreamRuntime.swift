@@ -10,10 +10,14 @@ final class UpstreamRuntime: Sendable {
     let health: UpstreamHealth
     /// HTTP version and TLS for libcurl; nil for plain HTTP/1.1 with nothing to set.
     let connection: UpstreamConnectionOptions?
+    /// `cache:` or `coalesce:`; nil when the upstream has neither.
+    let cache: UpstreamCache?
+    let cacheIdentity: CacheIdentity
 
     /// `previous`: the same upstream in the generation a reload replaces; its live health (latency
     /// window, breaker, budgets, in-flight counts) carries over when nothing it depends on changed.
-    init(spec: UpstreamSpec, previous: UpstreamRuntime? = nil, connections: inout ConnectionOptionsCache) {
+    init(spec: UpstreamSpec, previous: UpstreamRuntime? = nil, connections: inout ConnectionOptionsCache,
+         cacheShape: String = "") {
         self.spec = spec
         self.connection = connections.options(for: spec)
         self.timeoutNanoseconds = spec.timeout.nanoseconds
@@ -22,6 +26,15 @@ final class UpstreamRuntime: Sendable {
             self.health = previous.health
         } else {
             self.health = UpstreamHealth(spec: spec)
+        }
+        let cacheIdentity = CacheIdentity(spec, shape: cacheShape)
+        self.cacheIdentity = cacheIdentity
+        if spec.cache == nil && !spec.coalesce {
+            self.cache = nil
+        } else if let previous, let kept = previous.cache, previous.cacheIdentity == cacheIdentity {
+            self.cache = kept  // a reload keeps the entries of an upstream that did not change
+        } else {
+            self.cache = UpstreamCache(spec: spec.cache, coalesces: spec.coalesce)
         }
     }
 }
