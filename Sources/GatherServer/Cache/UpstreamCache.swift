@@ -86,7 +86,19 @@ final class UpstreamCache: Sendable {
         var evictions: Int
         var results: [CacheResult: Int]
 
-        /// Hits and stale fills over every answer this cache took part in.
+        /// `/upstreams`: `{"entries", "bytes", "max_size", "evictions", "hit_rate", "results": {…}}`.
+        var jsonValue: JSONValue {
+            .object(JSONObject([
+                ("entries", .int(Int64(entries))),
+                ("bytes", .int(Int64(bytes))),
+                ("max_size", .int(Int64(capacity))),
+                ("evictions", .int(Int64(evictions))),
+                ("hit_rate", hitRate.map { .double(($0 * 10_000).rounded() / 10_000) } ?? .null),
+                ("results", .object(JSONObject(CacheResult.allCases.map { ($0.rawValue, .int(Int64(results[$0] ?? 0))) }))),
+            ]))
+        }
+
+        /// Hits and coalesced answers over every answer this cache took part in.
         var hitRate: Double? {
             let total = results.values.reduce(0, +)
             guard total > 0 else { return nil }

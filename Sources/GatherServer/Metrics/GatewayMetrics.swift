@@ -16,6 +16,7 @@ final class GatewayMetrics: Sendable {
     private let reloadFailures: Counter
     private let rejections = Mutex<[Int: Counter]>([:])
     private let health = Mutex(HealthExport())
+    private let caches = Mutex(CacheExport())
 
     init() {
         inFlight = registry.makeGauge(descriptor: GatewayMetricFamilies.requestsInFlight)
@@ -62,6 +63,7 @@ final class GatewayMetrics: Sendable {
         // Under the lock: two scrapes at once must not add the same counts twice. The text is
         // written after it, so a route load (which takes the same lock) never waits for it.
         health.withLock { $0.export(live: live) }
+        caches.withLock { $0.export(routes, registry: registry) }
         return registry.emitToBuffer()
     }
 }
