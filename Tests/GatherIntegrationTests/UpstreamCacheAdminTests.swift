@@ -48,6 +48,8 @@ struct UpstreamCacheAdminTests {
 
             let upstreams = await bed.admin.get("/upstreams")
             #expect(upstreams["/routes/0/upstreams/0/cache/entries"] == .int(1))
+            #expect(upstreams["/routes/0/upstreams/0/attempts"] == .int(1), "the hit is not an attempt: nothing was sent")
+            #expect(upstreams["/routes/0/upstreams/0/in_flight"] == .int(0))
             #expect(upstreams["/routes/0/upstreams/0/cache/hit_rate"] == .double(0.5))
             #expect(upstreams["/routes/0/upstreams/0/cache/max_size"] == .int(1 << 20))
             #expect(upstreams["/routes/0/upstreams/0/cache/results/hit"] == .int(1))

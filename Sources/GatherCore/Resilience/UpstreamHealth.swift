@@ -254,3 +254,18 @@ public final class UpstreamHealth: Sendable {
         return state.picker.pick(latencies: latencies, inFlight: state.inFlight, using: &state.generator)
     }
 }
+
+// MARK: Attempts answered without a request
+
+extension UpstreamHealth {
+    /// An admitted primary answered without sending anything (a cache hit, or another request's
+    /// shared transfer): its place is given back like an abandoned attempt's, and it leaves the
+    /// attempt counts, which count requests the upstream received.
+    public func primaryNotSent(replica: Int, now: Int64) {
+        attemptEnded(replica: replica, kind: .primary, end: .abandoned, now: now)
+        state.withLock { state in
+            state.attempts -= 1
+            state.primaries -= 1
+        }
+    }
+}

@@ -340,7 +340,7 @@ extension AggregationCall {
         let id = attempt.id
         if attempt.kind == .primary, case .fresh(let stored, _)? = cache.lookup(key, now: CallCache.uptime) {
             // Admission counted it in flight; nothing is sent.
-            health.attemptEnded(replica: attempt.replica, kind: .primary, end: .abandoned, now: CallCache.uptime)
+            health.primaryNotSent(replica: attempt.replica, now: CallCache.uptime)
             cached.record(id, .hit)
             cached.answerNow(id, ClassifiedAttempt(result: .success(httpStatus: stored.httpStatus), payload: stored.payload))
             return true

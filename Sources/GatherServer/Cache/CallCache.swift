@@ -99,8 +99,7 @@ final class CallCache {
 
     private func releaseFollower(_ entry: Shared, upstream: Int) {
         guard entry.follower, entry.kind == .primary else { return }
-        runtime.upstreams[upstream].health.attemptEnded(replica: entry.replica, kind: .primary, end: .abandoned,
-                                                         now: Self.uptime)
+        runtime.upstreams[upstream].health.primaryNotSent(replica: entry.replica, now: Self.uptime)
     }
 
     // MARK: The answer
