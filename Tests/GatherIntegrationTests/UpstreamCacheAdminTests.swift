@@ -96,4 +96,34 @@ struct UpstreamCacheAdminTests {
             #expect(backend.requests.count == 3)
         }
     }
+
+    @Test("the shards of one block share one cache, exported and purged under the block's name")
+    func shardsShareOneCache() async throws {
+        let backend = try await RecordingBackend.start()
+        defer { Task { await backend.stop() } }
+        try await AdminTestbed.with(Self.placeholder, routes: { _ in """
+            routes:
+              - name: sharded
+                match: { method: GET, path: /sharded }
+                deadline: 2s
+                upstreams:
+                  - name: s
+                    shards: 3
+                    url: "http://127.0.0.1:\(backend.port)/s/{shard}"
+                    cache: { ttl: 30s }
+                merge: { mode: object }
+            """ }) { bed in
+            _ = await bed.gateway.get("/sharded")
+            let hit = await bed.gateway.get("/sharded")
+            #expect(hit["/upstreams/s-2/cache"] == .string("hit"))
+            #expect(backend.requests.count == 3)
+            let metrics = await bed.admin.get("/metrics").text
+            #expect(metrics.contains(#"gather_upstream_cache_entries{route="sharded",upstream="s"} 3"#))
+            #expect(metrics.contains(#"gather_upstream_cache_total{route="sharded",upstream="s",result="hit"} 3"#))
+            #expect(!metrics.contains(#"gather_upstream_cache_entries{route="sharded",upstream="s-0"}"#))
+            let purged = await bed.admin.request("POST", "/cache/purge?upstream=s")
+            #expect(purged["/purged/caches"] == .int(1))
+            #expect(purged["/purged/entries"] == .int(3))
+        }
+    }
 }

@@ -39,11 +39,12 @@ struct CacheExport {
         for route in routes.routes {
             guard let runtime = routes.runtimes[route.name] else { continue }
             for upstream in runtime.upstreams {
-                guard let cache = upstream.cache else { continue }
+                guard let cache = upstream.cache, cache.spec != nil else { continue }
                 let id = ObjectIdentifier(cache)
-                live.insert(id)
-                let name = route.name + "\u{0}" + upstream.spec.name
-                let bound = series[name] ?? Self.makeSeries(route: route.name, upstream: upstream.spec.name, registry: registry)
+                // A block's shards share one cache: exported once, under the block's name.
+                guard live.insert(id).inserted else { continue }
+                let name = route.name + "\u{0}" + upstream.cacheName
+                let bound = series[name] ?? Self.makeSeries(route: route.name, upstream: upstream.cacheName, registry: registry)
                 series[name] = bound
                 let snapshot = cache.snapshot
                 var done = exported[id] ?? Exported(results: Array(repeating: 0, count: CacheResult.allCases.count), evictions: 0)

@@ -21,7 +21,8 @@ enum CachePurge {
         var seen = Set<ObjectIdentifier>()
         for route in routes.routes where routeName == nil || route.name == routeName {
             guard let runtime = routes.runtimes[route.name] else { continue }
-            for upstream in runtime.upstreams where upstreamName == nil || upstream.spec.name == upstreamName {
+            for upstream in runtime.upstreams
+            where upstreamName == nil || upstream.spec.name == upstreamName || upstream.cacheName == upstreamName {
                 guard let cache = upstream.cache, cache.spec != nil, seen.insert(ObjectIdentifier(cache)).inserted else { continue }
                 entries += cache.snapshot.entries
                 cache.purge()

@@ -121,7 +121,10 @@ final class CallCache {
             if outcome.status == .ok {
                 note = CacheNote(result: outcome.winningAttempt.flatMap { sources[$0] } ?? .miss)
                 // Nothing was sent for a fresh hit.
-                if note?.result == .hit { outcomes[index].attempts = 0 }
+                if note?.result == .hit {
+                    outcomes[index].attempts = 0
+                    outcomes[index].wonBy = nil
+                }
             } else if fills, let failed = outcome.status, Self.fillable(failed, httpStatus: outcome.httpStatus),
                       let found = cache.lookup(key, now: now) {
                 outcomes[index].status = .ok
