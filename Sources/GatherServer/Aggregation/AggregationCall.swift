@@ -188,8 +188,9 @@ final class AggregationCall {
         let mergesItems = runtime.route.merge.mode.mergesItems
         var count: Int?
         if mergesItems, case .indexed(let answer)? = slot.payload { count = answer.items.count }
-        let report = UpstreamReports.report(runtime: runtime, index: index, outcome: coordinator.machine.outcomes[index],
+        var report = UpstreamReports.report(runtime: runtime, index: index, outcome: coordinator.machine.outcomes[index],
                                             count: count, detail: slot.detail)
+        cached?.progressNote(index, outcome: coordinator.machine.outcomes[index])?.apply(to: &report)
         onUpstream(ProgressEvent.upstream(report, payload: slot.payload, mergesItems: mergesItems))
     }
 

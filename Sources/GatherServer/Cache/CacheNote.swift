@@ -9,6 +9,11 @@ struct CacheNote {
 
     func apply(to report: inout UpstreamReport) {
         report.cache = result
+        if result == .hit {
+            // Nothing was sent.
+            report.attempts = 0
+            report.wonBy = nil
+        }
         report.ageMilliseconds = ageMilliseconds
         if let error { report.error = error }
     }

@@ -104,6 +104,13 @@ final class CallCache {
 
     // MARK: The answer
 
+    /// A progressive `upstream` event's `cache`, as the upstream settles (before any stale fill).
+    func progressNote(_ index: Int, outcome: UpstreamOutcome) -> CacheNote? {
+        guard runtime.upstreams[index].cache != nil, keys[index] != nil else { return nil }
+        if outcome.status == .ok { return CacheNote(result: outcome.winningAttempt.flatMap { sources[$0] } ?? .miss) }
+        return runtime.upstreams[index].cache?.spec == nil ? nil : CacheNote(result: .miss)
+    }
+
     /// Fills the slot of each cached upstream that failed from a stored answer within its
     /// `stale` window, and says for every cached upstream how it was served. A filled upstream
     /// is `ok` (its live failure goes to `error`), and the status is 200 again once enough are.

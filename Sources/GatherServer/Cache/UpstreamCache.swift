@@ -59,13 +59,17 @@ final class UpstreamCache: Sendable {
 
     /// Stores a successful attempt's payload unless the upstream's `Cache-Control` forbids it.
     func store(_ key: CacheKey, _ attempt: ClassifiedAttempt, responseHeaders: [(String, String)], now: Int64) {
-        guard let spec, case .success(let status) = attempt.result, let payload = attempt.payload,
+        guard let spec, case .success(let status) = attempt.result, var payload = attempt.payload,
               let freshness = ResponseCache<Stored>.Freshness(spec: spec, directives: CacheDirectives(headers: responseHeaders))
         else { return }
         let size: Int
         switch payload {
-        case .indexed(let answer): size = answer.footprint
-        case .raw(_, let contentType, let body): size = body.count + (contentType?.utf8.count ?? 0)
+        case .indexed(let answer):
+            // A body read in chunks has spare capacity; an entry kept for minutes should not.
+            let compact = answer.compacted()
+            payload = .indexed(compact)
+            size = compact.footprint
+        case .raw(_, let contentType, let body): size = body.capacity + (contentType?.utf8.count ?? 0)
         }
         let stored = Stored(payload: payload, httpStatus: status)
         state.withLock { _ = $0.entries.store(key, stored, size: size, freshness: freshness, now: now) }
