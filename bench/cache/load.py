@@ -61,13 +61,17 @@ class Terms:
         return f"t{bisect.bisect_left(self.cdf, self.random.random() * self.total) + 1}"
 
 
-def admin_attempts(admin, route):
-    with urllib.request.urlopen(f"{admin}/upstreams", timeout=5) as response:
-        document = json.load(response)
-    for entry in document.get("routes", []):
-        if entry.get("name") == route:
-            return sum(int(upstream.get("attempts") or 0) for upstream in entry.get("upstreams", []))
-    raise SystemExit(f"admin /upstreams has no route named {route!r}")
+def admin_attempts(admins, route):
+    """The route's upstream attempts summed over every instance (`--admin` may list several, comma-separated)."""
+    total = 0
+    for admin in admins.split(","):
+        with urllib.request.urlopen(f"{admin}/upstreams", timeout=5) as response:
+            document = json.load(response)
+        routes = [entry for entry in document.get("routes", []) if entry.get("name") == route]
+        if not routes:
+            raise SystemExit(f"admin /upstreams of {admin} has no route named {route!r}")
+        total += sum(int(upstream.get("attempts") or 0) for upstream in routes[0].get("upstreams", []))
+    return total
 
 
 def rss_kib(pid):
