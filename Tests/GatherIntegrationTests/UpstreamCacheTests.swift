@@ -151,4 +151,24 @@ struct UpstreamCacheTests {
             #expect(unseen["/upstreams/a/cache"] == .string("miss"))
         }
     }
+
+    /// Every waiter's hedge timer fires; the first sends the hedge, the others join it.
+    @Test("hedges of a shared call are shared too: ten waiters, one primary and one hedge upstream")
+    func hedgesAreShared() async throws {
+        let backend = try await RecordingBackend.start { index in index == 0 ? .seconds(3) : .zero }
+        defer { Task { await backend.stop() } }
+        try await GatewayHarness.with(Self.placeholder, routes: { _ in
+            Self.route(port: backend.port, deadline: "2s", cache: "cache: { ttl: 30s }\n        hedge: { after: 300ms }")
+        }) { harness in
+            let responses = await withTaskGroup(of: TestResponse.self) { group in
+                for _ in 0..<10 { group.addTask { await harness.get("/cached?q=hedged") } }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(responses.allSatisfy { $0.status == 200 && $0["/data/ok"] == .bool(true) })
+            #expect(responses.allSatisfy { $0.elapsedMilliseconds < 1_500 }, "answered by the hedge, not the stalled primary")
+            #expect(backend.requests.count == 2, "one primary and one hedge reached the upstream: \(backend.requests.count)")
+            let results = responses.compactMap { $0["/upstreams/a/cache"]?.stringValue }
+            #expect(results.filter { $0 == "miss" }.count <= 1, "\(results)")
+        }
+    }
 }

@@ -328,8 +328,8 @@ final class GrantRelay: @unchecked Sendable {
 // MARK: Cached and coalesced attempts
 
 extension AggregationCall {
-    /// An attempt of an upstream with `cache` or `coalesce`: a fresh stored answer (primaries
-    /// only), another request's identical transfer, or a transfer of its own whose answer is
+    /// An attempt of an upstream with `cache` or `coalesce`: a fresh stored answer, another
+    /// request's identical transfer, or a transfer of its own whose answer is
     /// stored and shared with whoever joins it meanwhile. False when the budget refuses a hedge
     /// or retry that would have to be sent.
     private func startCachedTransfer(_ attempt: AttemptRequest, cache: UpstreamCache, cached: CallCache) -> Bool {
@@ -339,9 +339,11 @@ extension AggregationCall {
         let key = cached.keys[index]!
         let ordinal = cached.nextOrdinal(index)
         let id = attempt.id
-        if attempt.kind == .primary, case .fresh(let stored, _)? = cache.lookup(key, now: CallCache.uptime) {
-            // Admission counted it in flight; nothing is sent.
-            health.primaryNotSent(replica: attempt.replica, now: CallCache.uptime)
+        // Also for a hedge or retry: another request may have brought the answer meanwhile.
+        if case .fresh(let stored, _)? = cache.lookup(key, now: CallCache.uptime) {
+            // Admission counted a primary in flight; nothing is sent. A hedge or retry was not
+            // counted yet (that happens once it is sure to be sent).
+            if attempt.kind == .primary { health.primaryNotSent(replica: attempt.replica, now: CallCache.uptime) }
             cached.record(id, .hit)
             cached.answerNow(id, ClassifiedAttempt(result: .success(httpStatus: stored.httpStatus), payload: stored.payload))
             return true
