@@ -83,7 +83,8 @@ struct UpstreamCacheTests {
 
     @Test("coalesce alone: concurrent identical requests share one transfer, nothing is stored")
     func coalesceWithoutCache() async throws {
-        let backend = try await RecordingBackend.start { _ in .milliseconds(800) }
+        // Slow enough that all ten arrive while the first is out, even on a loaded machine.
+        let backend = try await RecordingBackend.start { _ in .seconds(2) }
         defer { Task { await backend.stop() } }
         try await GatewayHarness.with(Self.placeholder, routes: { _ in
             Self.route(port: backend.port, deadline: "5s", cache: "coalesce: true")
@@ -105,12 +106,15 @@ struct UpstreamCacheTests {
     /// transfer, so it goes on and answers B.
     @Test("a waiter whose deadline passes times out alone; the shared transfer goes on for the other")
     func shorterDeadlineTimesOutAlone() async throws {
-        let backend = try await RecordingBackend.start { index in index == 0 ? .milliseconds(2_500) : .zero }
+        // A's deadline is 4 s, the upstream answers 5 s after it got the request: B must arrive
+        // later than 1 s after it (so that its own deadline covers the answer) and before A's
+        // deadline (so that it joins); 1.5 s leaves 2.5 s for a loaded machine.
+        let backend = try await RecordingBackend.start { index in index == 0 ? .seconds(5) : .zero }
         defer { Task { await backend.stop() } }
-        try await GatewayHarness.with(Self.placeholder, routes: { _ in Self.route(port: backend.port) }) { harness in
+        try await GatewayHarness.with(Self.placeholder, routes: { _ in Self.route(port: backend.port, deadline: "4s") }) { harness in
             async let first = harness.get("/cached?q=slow")
             try await backend.waitForRequests(1)
-            try await Task.sleep(for: .milliseconds(1_000))
+            try await Task.sleep(for: .milliseconds(1_500))
             let second = await harness.get("/cached?q=slow")
             let a = await first
             #expect(a.status == 504)
@@ -127,7 +131,7 @@ struct UpstreamCacheTests {
         let backend = try await RecordingBackend.start { index in index == 0 ? .zero : .seconds(5) }
         defer { Task { await backend.stop() } }
         try await GatewayHarness.with(Self.placeholder, routes: { _ in
-            Self.route(port: backend.port, deadline: "300ms", cache: "cache: { ttl: 100ms, stale: 10m }")
+            Self.route(port: backend.port, deadline: "1s", cache: "cache: { ttl: 100ms, stale: 10m }")
         }) { harness in
             let first = await harness.get("/cached?q=lamp")
             #expect(first["/upstreams/a/cache"] == .string("miss"))
@@ -144,7 +148,7 @@ struct UpstreamCacheTests {
             #expect(second["/upstreams/a/error"] == .string("timeout; served stale"))
             #expect((second["/upstreams/a/age_ms"]?.numberValue ?? 0) >= 150)
             #expect(second.header("Server-Timing")?.hasSuffix(#";desc="stale""#) == true)
-            #expect(second.elapsedMilliseconds < 1_500, "answered at the deadline, not when the upstream gives up")
+            #expect(second.elapsedMilliseconds < 3_000, "answered at the deadline, not when the upstream answers (5 s)")
             // A query never answered before has nothing to fill with.
             let unseen = await harness.get("/cached?q=desk")
             #expect(unseen.status == 504)
@@ -165,7 +169,7 @@ struct UpstreamCacheTests {
                 return await group.reduce(into: []) { $0.append($1) }
             }
             #expect(responses.allSatisfy { $0.status == 200 && $0["/data/ok"] == .bool(true) })
-            #expect(responses.allSatisfy { $0.elapsedMilliseconds < 1_500 }, "answered by the hedge, not the stalled primary")
+            #expect(responses.allSatisfy { $0.elapsedMilliseconds < 2_500 }, "answered by the hedge, not the stalled primary (3 s)")
             #expect(backend.requests.count == 2, "one primary and one hedge reached the upstream: \(backend.requests.count)")
             let results = responses.compactMap { $0["/upstreams/a/cache"]?.stringValue }
             #expect(results.filter { $0 == "miss" }.count <= 1, "\(results)")
