@@ -4,7 +4,7 @@ import Testing
 
 /// `tls:`, `http:` and `max_connections:` in route files: every bad setting is a located
 /// `FILE:LINE:COL` error in the file that names it; `verify: false` loads with a warning.
-@Suite("Route files: tls, http, max_connections")
+@Suite("Route files: tls, http, max_connections, cache, coalesce")
 struct TLSRouteFileTests {
     static func parse(_ upstreamLines: String, routeLines: String = "", url: String = "https://127.0.0.1:8443/x")
         -> (routes: [Route], errors: [String]) {

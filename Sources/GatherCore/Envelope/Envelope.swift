@@ -30,4 +30,9 @@ public struct Envelope: Sendable {
     public var partial: Bool {
         upstreams.contains { $0.status.makesPartial }
     }
+
+    /// True iff an upstream's slot was filled from a stale cache entry.
+    public var stale: Bool {
+        upstreams.contains { $0.cache == .stale }
+    }
 }

@@ -3,7 +3,8 @@
 ///
 /// Per upstream: `status`, `http_status` (when known), `ms` (one decimal place), `attempts`,
 /// `hedged: true` (only when a hedge was sent), `won_by` and `count` (only for `ok`),
-/// `error` (only when there is a detail).
+/// `cache` and `age_ms` (upstreams with a cache), `error` (only when there is a detail).
+/// `"stale": true` follows `partial` only when a slot was filled from a stale entry.
 public enum EnvelopeWriter {
     public static func write(_ envelope: Envelope, into writer: inout JSONWriter) {
         // A search answer is a few KB: one allocation up front instead of a dozen doublings
@@ -20,6 +21,7 @@ public enum EnvelopeWriter {
         }
         writer.writeRaw(",\"partial\":")
         writer.writeBool(envelope.partial)
+        if envelope.stale { writer.writeRaw(",\"stale\":true") }
         writer.writeRaw(",\"upstreams\":{")
         for (position, report) in envelope.upstreams.enumerated() {
             if position > 0 { writer.writeByte(UInt8(ascii: ",")) }
@@ -78,6 +80,14 @@ public enum EnvelopeWriter {
                 writer.writeRaw(",\"count\":")
                 writer.writeInt(count)
             }
+        }
+        if let cache = report.cache {
+            writer.writeRaw(",\"cache\":")
+            writer.writeString(cache.rawValue)
+        }
+        if let age = report.ageMilliseconds {
+            writer.writeRaw(",\"age_ms\":")
+            writer.writeTenths(age)
         }
         if let error = report.error {
             writer.writeRaw(",\"error\":")

@@ -12,6 +12,11 @@ public enum ServerTimingHeader {
                 writer.writeRaw(";desc=\"")
                 writer.writeRaw(Array(report.status.rawValue.utf8))
                 writer.writeByte(UInt8(ascii: "\""))
+            } else if let cache = report.cache, cache != .miss {
+                // Answered without a transfer of its own: hit, stale or coalesced.
+                writer.writeRaw(";desc=\"")
+                writer.writeRaw(Array(cache.rawValue.utf8))
+                writer.writeByte(UInt8(ascii: "\""))
             }
         }
         return String(decoding: writer.bytes, as: UTF8.self)

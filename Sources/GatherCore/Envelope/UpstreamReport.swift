@@ -15,6 +15,10 @@ public struct UpstreamReport: Sendable, Equatable {
     public var count: Int?
     /// Human detail ("pointer /results is missing"); written as `error` only when present.
     public var error: String?
+    /// Set for upstreams with a `cache` (or `coalesce`): how this answer was served.
+    public var cache: CacheResult? = nil
+    /// `cache: stale`: how old the stored answer was, in milliseconds.
+    public var ageMilliseconds: Double? = nil
 
     public init(name: String, status: UpstreamStatus, httpStatus: Int? = nil, ms: Double, attempts: Int,
                 hedged: Bool = false, wonBy: AttemptKind? = nil, count: Int? = nil, error: String? = nil) {

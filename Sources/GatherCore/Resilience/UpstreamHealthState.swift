@@ -214,6 +214,14 @@ public struct UpstreamHealthState: Sendable {
             })
     }
 
+    /// An admitted primary answered without sending anything (a cache hit, or another request's
+    /// shared transfer), after `attemptEnded(… .abandoned …)` gave its place back: it leaves the
+    /// attempt counts, which count requests the upstream received.
+    public mutating func primaryNotSent() {
+        attempts -= 1
+        primaries -= 1
+    }
+
     private mutating func start(replica: Int, kind: AttemptKind) {
         if inFlight.indices.contains(replica) { inFlight[replica] += 1 }
         totalInFlight += 1

@@ -3,7 +3,7 @@ import Yams
 extension RouteFileParser {
     static let upstreamKeys = ["name", "url", "shards", "timeout", "items", "map", "weight", "headers", "hedge",
                                "replicas", "retry", "idempotent", "max_in_flight", "circuit", "max_body", "group",
-                               "tls", "http", "max_connections"]
+                               "tls", "http", "max_connections", "cache", "coalesce"]
     static let maxShards = 10_000
 
     /// One upstream block, expanded into one upstream per shard; empty when it had errors.
@@ -59,11 +59,12 @@ extension RouteFileParser {
             ?? context.connection.maxConnections
 
         guard reader.errors.count == errorsBefore, let name, let url else { return [] }
-        let upstream = UpstreamSpec(name: name, url: url, replicas: replicas, timeout: timeout ?? context.deadline ?? .zero,
+        var upstream = UpstreamSpec(name: name, url: url, replicas: replicas, timeout: timeout ?? context.deadline ?? .zero,
                                     items: items ?? context.mergeItems, map: map, weight: weight, headers: headers,
                                     hedge: hedge, retry: retry, maxInFlight: maxInFlight, circuit: circuit,
                                     idempotent: idempotent, maxBody: maxBody, group: group, tls: tls, http: http,
                                     maxConnections: maxConnections, location: reader.location(fields["name"] ?? node))
+        applyCaching(fields, context, to: &upstream)
         guard let shards else { return [upstream] }
         return (0..<shards).map { index in
             var shard = upstream

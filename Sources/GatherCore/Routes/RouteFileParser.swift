@@ -6,7 +6,7 @@ struct RouteFileParser {
     var reader: NodeReader
 
     static let routeKeys = ["name", "match", "deadline", "complete", "quorum", "min_ok", "forward_headers",
-                            "max_parallel", "upstreams", "merge", "tls", "http", "max_connections"]
+                            "max_parallel", "upstreams", "merge", "tls", "http", "max_connections", "cache", "coalesce"]
     /// Guards against a file (or YAML aliases) expanding into more than anyone runs.
     static let maxUpstreamsPerRoute = 10_000
 
@@ -69,10 +69,11 @@ struct RouteFileParser {
         if let upstreamsNode = fields["upstreams"], let items = reader.sequence(upstreamsNode, "upstreams") {
             declaredUpstreams = items.count
             if items.isEmpty { reader.fail(upstreamsNode, "upstreams must list at least one upstream") }
-            let context = UpstreamContext(routeName: name ?? "", deadline: deadline,
+            var context = UpstreamContext(routeName: name ?? "", deadline: deadline,
                                           pathParameters: path.map { Set($0.parameterNames) },
                                           pathSource: path?.source ?? "", mergeMode: merge.mode, mergeItems: merge.items,
                                           complete: complete, connection: connection)
+            context.cacheDefaults = parseCacheDefaults(fields)
             var firstByName: [String: SourceLocation] = [:]
             for item in items {
                 for upstream in parseUpstream(item, context) {

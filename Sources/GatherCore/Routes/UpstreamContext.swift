@@ -12,4 +12,6 @@ struct UpstreamContext {
     var complete: CompletionRule = .all
     /// The route's `tls`, `http` and `max_connections`, which its upstreams inherit.
     var connection = RouteFileParser.ConnectionDefaults()
+    /// The route's `cache` and `coalesce`.
+    var cacheDefaults = RouteFileParser.CacheDefaults()
 }

@@ -33,6 +33,10 @@ public struct UpstreamSpec: Sendable {
     /// The index within a `shards:` block, nil for an ordinary upstream.
     public var shardIndex: Int?
     public var location: SourceLocation
+    /// `cache:` (the upstream's, else the route's); nil: answers are not stored.
+    public var cache: CacheSpec? = nil
+    /// `coalesce:` (default: on with `cache`): identical concurrent requests share one transfer.
+    public var coalesce = false
 
     public static let defaultMaxBody = 8 << 20
     public static let defaultMaxConnections = 64

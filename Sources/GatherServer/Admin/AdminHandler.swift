@@ -27,7 +27,7 @@ final class AdminHandler: ChannelInboundHandler {
             let response = answer(head)
             var headers = HTTPHeaders([("Content-Type", response.contentType), ("Content-Length", String(response.body.count)),
                                        ("Cache-Control", "no-store")])
-            if response.status == .methodNotAllowed { headers.add(name: "Allow", value: "GET") }
+            if response.status == .methodNotAllowed { headers.add(name: "Allow", value: response.allow) }
             if !head.isKeepAlive { headers.add(name: "Connection", value: "close") }
             channelContext.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: response.status,
                                                                         headers: headers))),
@@ -42,6 +42,14 @@ final class AdminHandler: ChannelInboundHandler {
     private func answer(_ head: HTTPRequestHead) -> AdminResponse {
         let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first
             .map(String.init) ?? head.uri
+        if path == "/cache/purge" {
+            guard head.method == .POST else {
+                return AdminResponse(status: .methodNotAllowed, contentType: AdminResponse.json,
+                                     body: ErrorBody.json("/cache/purge answers POST only"), allow: "POST")
+            }
+            let query = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).dropFirst().first
+            return CachePurge.purge(context.routes.current, query: query)
+        }
         guard head.method == .GET else {
             return AdminResponse(status: .methodNotAllowed, contentType: AdminResponse.json,
                                  body: ErrorBody.json("admin endpoints answer GET only"))

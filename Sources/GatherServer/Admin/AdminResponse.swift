@@ -9,4 +9,6 @@ struct AdminResponse {
     var status: HTTPResponseStatus
     var contentType: String
     var body: [UInt8]
+    /// The `Allow` header of a 405.
+    var allow = "GET"
 }

@@ -11,6 +11,8 @@ struct RouteHealth: Sendable {
     var merge: String
     var deadlineMs: Double
     var upstreams: [UpstreamHealthSnapshot]
+    /// Per upstream: its cache's counts, nil for one without `cache`.
+    var caches: [UpstreamCache.Snapshot?] = []
 
     /// In route-file order; each snapshot takes its upstream's lock once.
     static func collect(from live: LiveRoutes) -> [RouteHealth] {
@@ -20,14 +22,22 @@ struct RouteHealth: Sendable {
             return RouteHealth(name: route.name, method: route.method, path: route.path.source,
                                complete: route.complete.rawValue, merge: route.merge.mode.rawValue,
                                deadlineMs: route.deadline.milliseconds,
-                               upstreams: runtime.upstreams.map { $0.health.snapshot(now: now) })
+                               upstreams: runtime.upstreams.map { $0.health.snapshot(now: now) },
+                               caches: runtime.upstreams.map { upstream in
+                                   upstream.cache?.spec == nil ? nil : upstream.cache?.snapshot
+                               })
         }
     }
 
     var jsonValue: JSONValue {
         .object(JSONObject([
             ("name", .string(name)),
-            ("upstreams", .array(upstreams.map(\.jsonValue))),
+            ("upstreams", .array(upstreams.indices.map { index in
+                let value = upstreams[index].jsonValue
+                guard index < caches.count, let cache = caches[index], case .object(var members) = value else { return value }
+                members.members.append(("cache", cache.jsonValue))
+                return .object(members)
+            })),
         ]))
     }
 }

@@ -90,8 +90,8 @@ struct StatusPage: Sendable {
         html += "<th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>hedge after ms</th>"
         html += "<th>attempts</th><th>hedges</th><th>retries</th><th title=\"hedges and retries due but not sent: "
         html += "budget spent, circuit not closed or max_in_flight\">refused</th><th>failures</th><th>skips</th>"
-        html += "<th>replicas</th></tr>\n"
-        for upstream in route.upstreams {
+        html += "<th>replicas</th><th title=\"hits and coalesced answers of all answers; entries and bytes held\">cache</th></tr>\n"
+        for (index, upstream) in route.upstreams.enumerated() {
             let limit = upstream.maxInFlight.map { " / \($0)" } ?? ""
             let circuit = HTMLText.escape(upstream.circuit)
             html += "<tr><td>\(HTMLText.escape(upstream.name))</td>"
@@ -102,10 +102,18 @@ struct StatusPage: Sendable {
             html += "<td>\(count(upstream.attempts))</td><td>\(count(upstream.hedges))</td><td>\(count(upstream.retries))</td>"
             html += "<td>\(count(upstream.hedgesRefused + upstream.retriesRefused, alert: "warn"))</td>"
             html += "<td>\(count(upstream.failures, alert: "bad"))</td><td>\(count(upstream.skips, alert: "warn"))</td>"
-            html += "<td>\(upstream.replicas)</td></tr>\n"
+            html += "<td>\(upstream.replicas)</td><td>\(cacheCell(index < route.caches.count ? route.caches[index] : nil))</td></tr>\n"
         }
         html += "</table></section>\n"
         return html
+    }
+
+    /// `87% hits · 120 entries · 1.2 MiB`, or a faded dash for an upstream without a cache.
+    private func cacheCell(_ cache: UpstreamCache.Snapshot?) -> String {
+        guard let cache else { return "<span class=\"zero\">–</span>" }
+        let rate = cache.hitRate.map { "\(Int(($0 * 100).rounded()))% hits" } ?? "no answers yet"
+        let mebibytes = Double(cache.bytes) / Double(1 << 20)
+        return "\(rate) · \(cache.entries) entries · \(HTMLText.milliseconds(mebibytes)) MiB"
     }
 
     /// Deadlines are whole milliseconds almost always: `300`, not `300.0`.

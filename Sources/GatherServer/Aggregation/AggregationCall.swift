@@ -31,6 +31,8 @@ final class AggregationCall {
     /// The coordinator's one timer. A scheduled callback, not a task: no promise and future per
     /// request.
     private var timer: NIOScheduledCallback?
+    /// Upstreams with `cache` or `coalesce`: their keys and how each attempt is served.
+    private let cached: CallCache?
 
     private init(runtime: RouteRuntime, gateway: GatewayContext, eventLoop: EventLoop, identity: RequestIdentity,
                  method: String, body: [UInt8]?, urls: [[String]], headers: [[(String, String)]],
@@ -58,6 +60,7 @@ final class AggregationCall {
             : nil
         self.coordinator = AggregationCoordinator(plan: plan, skipReasons: skipReasons, tickets: tickets, vote: vote,
                                                   progressive: onUpstream != nil)
+        self.cached = CallCache.make(runtime: runtime, method: method, urls: urls, headers: headers, body: body)
         grants?.call = self
     }
 
@@ -159,6 +162,9 @@ final class AggregationCall {
             switch action {
             case .transfer(let attempt):
                 if !startTransfer(attempt) { queue += coordinator.refused(attempt.id, now: now()) }
+                while let (id, hit) = cached?.takeImmediate() {
+                    queue += coordinator.attemptFinished(id, hit.result, payload: hit.payload, detail: hit.detail, now: now())
+                }
             case .abort(let id, let reason):
                 abortTransfer(id, reason: reason)
             case .progress(let index):
@@ -182,13 +188,17 @@ final class AggregationCall {
         let mergesItems = runtime.route.merge.mode.mergesItems
         var count: Int?
         if mergesItems, case .indexed(let answer)? = slot.payload { count = answer.items.count }
-        let report = UpstreamReports.report(runtime: runtime, index: index, outcome: coordinator.machine.outcomes[index],
+        var report = UpstreamReports.report(runtime: runtime, index: index, outcome: coordinator.machine.outcomes[index],
                                             count: count, detail: slot.detail)
+        cached?.progressNote(index, outcome: coordinator.machine.outcomes[index])?.apply(to: &report)
         onUpstream(ProgressEvent.upstream(report, payload: slot.payload, mergesItems: mergesItems))
     }
 
     /// Starts the attempt's transfer; false when the upstream's budget refuses a hedge or retry.
     private func startTransfer(_ attempt: AttemptRequest) -> Bool {
+        if let cached, let cache = runtime.upstreams[attempt.id.upstream].cache {
+            return startCachedTransfer(attempt, cache: cache, cached: cached)
+        }
         let upstream = runtime.upstreams[attempt.id.upstream]
         let spec = upstream.spec
         let health = upstream.health
@@ -234,6 +244,7 @@ final class AggregationCall {
     }
 
     private func abortTransfer(_ id: AttemptID, reason: AttemptAbortReason?) {
+        if let cached, cached.abort(id, reason: reason, engine: gateway.engine) { return }
         guard let index = transfers.firstIndex(where: { $0.id == id }) else { return }
         transfers[index].note.record(reason)
         gateway.engine.cancel(transfers[index].handle)
@@ -247,6 +258,7 @@ final class AggregationCall {
 
     private func attemptFinished(_ id: AttemptID, _ attempt: ClassifiedAttempt) {
         if let index = transfers.firstIndex(where: { $0.id == id }) { transfers.remove(at: index) }
+        cached?.finished(id)
         perform(coordinator.attemptFinished(id, attempt.result, payload: attempt.payload, detail: attempt.detail,
                                             now: now()))
     }
@@ -271,8 +283,12 @@ final class AggregationCall {
 
     private func answer() {
         let buildStartedAt = NIODeadline.now().uptimeNanoseconds
-        let (response, reports) = AnswerBuilder(runtime: runtime, identity: identity, outcomes: coordinator.answerOutcomes,
-                                                slots: coordinator.slots, status: coordinator.answerStatus)
+        var outcomes = coordinator.answerOutcomes
+        var slots = coordinator.slots
+        var status = coordinator.answerStatus
+        let cacheNotes = cached?.prepareAnswer(outcomes: &outcomes, slots: &slots, status: &status)
+        let (response, reports) = AnswerBuilder(runtime: runtime, identity: identity, outcomes: outcomes,
+                                                slots: slots, status: status, cacheNotes: cacheNotes)
             .build(allocator: ByteBufferAllocator())
         let builtAt = NIODeadline.now().uptimeNanoseconds
         runtime.metrics.recordAnswer(status: Int(response.status.code), durationNanoseconds: Int64(builtAt &- startedAt),
@@ -306,5 +322,126 @@ final class GrantRelay: @unchecked Sendable {
                 }
             }
         }
+    }
+}
+
+// MARK: Cached and coalesced attempts
+
+extension AggregationCall {
+    /// An attempt of an upstream with `cache` or `coalesce`: a fresh stored answer, another
+    /// request's identical transfer, or a transfer of its own whose answer is
+    /// stored and shared with whoever joins it meanwhile. False when the budget refuses a hedge
+    /// or retry that would have to be sent.
+    private func startCachedTransfer(_ attempt: AttemptRequest, cache: UpstreamCache, cached: CallCache) -> Bool {
+        let index = attempt.id.upstream
+        let upstream = runtime.upstreams[index]
+        let health = upstream.health
+        let key = cached.keys[index]!
+        let ordinal = cached.nextOrdinal(index)
+        let id = attempt.id
+        // Also for a hedge or retry: another request may have brought the answer meanwhile.
+        if case .fresh(let stored, _)? = cache.lookup(key, now: CallCache.uptime) {
+            // Admission counted a primary in flight; nothing is sent. A hedge or retry was not
+            // counted yet (that happens once it is sure to be sent).
+            if attempt.kind == .primary { health.primaryNotSent(replica: attempt.replica, now: CallCache.uptime) }
+            cached.record(id, .hit)
+            cached.answerNow(id, ClassifiedAttempt(result: .success(httpStatus: stored.httpStatus), payload: stored.payload))
+            return true
+        }
+        let loop = eventLoop
+        let call = NIOLoopBound(self, eventLoop: loop)
+        let lane = gateway.lanes.lane(for: loop)
+        let toLoop: UpstreamCache.Delivery = { classified in
+            if let lane {
+                lane.deliver { call.value.attemptFinished(id, classified) }
+            } else {
+                loop.execute { call.value.attemptFinished(id, classified) }
+            }
+        }
+        let request = cachedUpstreamRequest(for: attempt)
+        let passthrough = runtime.route.complete == .first
+        let extractsItems = runtime.route.merge.mode.mergesItems
+        let spec = upstream.spec
+        let replica = attempt.replica
+        let kind = attempt.kind
+        let engine = gateway.engine
+        var counted = kind == .primary  // hedges and retries are counted once they are sure to be sent
+        func allowAndCount() -> Bool {
+            if counted { return true }
+            guard kind == .hedge ? health.allowHedge() : health.allowRetry() else { return false }
+            health.attemptStarted(replica: replica, kind: kind)
+            counted = true
+            return true
+        }
+        func send(_ finish: @escaping @Sendable (ClassifiedAttempt, [(String, String)]) -> Void,
+                  note: AbortNote) -> TransferHandle {
+            let sentAt = NIODeadline.now().uptimeNanoseconds
+            let completion: @Sendable (UpstreamResponse) -> Void = { response in
+                let classified = ClassifiedAttempt.classify(response, upstream: spec, passthrough: passthrough,
+                                                            extractsItems: extractsItems)
+                let endedAt = NIODeadline.now().uptimeNanoseconds
+                health.attemptEnded(replica: replica, kind: kind,
+                                    end: classified.healthEnd(elapsed: Int64(endedAt &- sentAt), abortReason: note.value),
+                                    now: Int64(endedAt))
+                var responseHeaders: [(String, String)] = []
+                if case .completed(_, let headers, _) = response.outcome { responseHeaders = headers }
+                finish(classified, responseHeaders)
+            }
+            return lane?.start(request, completion: completion) ?? engine.start(request, completion: completion)
+        }
+
+        guard cache.coalesces else {
+            guard allowAndCount() else { return false }
+            let note = AbortNote()
+            let handle = send({ classified, headers in
+                cache.store(key, classified, responseHeaders: headers, now: CallCache.uptime)
+                toLoop(classified)
+            }, note: note)
+            cached.record(id, .miss)
+            cached.owns(id, handle: handle, note: note)
+            return true
+        }
+
+        let flightKey = UpstreamCache.FlightKey(key: key, ordinal: ordinal)
+        // A hedge or retry that will join a shared one costs no budget; one that leads does.
+        if !cache.hasFlight(flightKey), !allowAndCount() { return false }
+        switch cache.join(flightKey, deliver: toLoop) {
+        case .follow(let token):
+            if counted && kind != .primary {
+                // Counted for a transfer another request sent first after all.
+                health.attemptEnded(replica: replica, kind: kind, end: .abandoned, now: CallCache.uptime)
+            }
+            cached.record(id, .coalesced)
+            cached.shares(id, CallCache.Shared(key: flightKey, token: token, follower: true, replica: replica, kind: kind))
+            return true
+        case .lead(let token, let flight, let note):
+            guard allowAndCount() else {
+                cache.abandon(flightKey, flight: flight, token: token)
+                return false
+            }
+            cached.record(id, .miss)
+            cached.shares(id, CallCache.Shared(key: flightKey, token: token, follower: false, replica: replica, kind: kind))
+            let handle = send({ classified, headers in
+                cache.finish(flightKey, flight: flight, classified, responseHeaders: headers, now: CallCache.uptime)
+            }, note: note)
+            if let orphan = cache.attach(handle, to: flightKey, flight: flight) { engine.cancel(orphan) }
+            return true
+        }
+    }
+
+    private func cachedUpstreamRequest(for attempt: AttemptRequest) -> UpstreamRequest {
+        let upstream = runtime.upstreams[attempt.id.upstream]
+        let replicas = urls[attempt.id.upstream]
+        var attemptHeaders = headers[attempt.id.upstream]
+        attemptHeaders.append(("traceparent", identity.upstreamTraceparent(using: &spanIDs)))
+        // A shared transfer serves requests that joined later, with later timeouts: each waiter's
+        // own machine times it out, and the transfer is cancelled once none needs it, so libcurl's
+        // backstop leaves room for the last one.
+        let coalesces = upstream.cache?.coalesces == true
+        let backstop = upstream.timeoutMilliseconds * (coalesces ? 2 : 1)
+        return UpstreamRequest(
+            method: method, url: replicas[attempt.replica % replicas.count], headers: attemptHeaders,
+            body: body, timeoutMilliseconds: backstop, maxBodyBytes: upstream.spec.maxBody,
+            freshConnection: attempt.freshConnection, connection: upstream.connection)
     }
 }

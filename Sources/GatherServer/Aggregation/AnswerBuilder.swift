@@ -10,6 +10,8 @@ struct AnswerBuilder {
     let outcomes: [UpstreamOutcome]
     let slots: [UpstreamSlot]
     let status: Int
+    /// Per upstream, for those with a cache: how it was served (see `CallCache.prepareAnswer`).
+    var cacheNotes: [CacheNote?]? = nil
 
     /// The answer and the per-upstream reports it was built from (for metrics).
     func build(allocator: ByteBufferAllocator) -> (response: JSONResponse, reports: [UpstreamReport]) {
@@ -21,6 +23,7 @@ struct AnswerBuilder {
             if let contentType { headers.add(name: "Content-Type", value: contentType) }
             headers.add(name: "Gather-Winner", value: route.upstreams[winner].name)
             headers.add(name: "Gather-Partial", value: "false")
+            if reports.contains(where: { $0.cache == .stale }) { headers.add(name: "Gather-Stale", value: "true") }
             headers.add(name: "Server-Timing", value: ServerTimingHeader.value(reports))
             headers.add(name: "X-Request-Id", value: identity.requestID)
             let response = JSONResponse(status: HTTPResponseStatus(statusCode: upstreamStatus), headers: headers,
@@ -59,6 +62,7 @@ struct AnswerBuilder {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Gather-Partial", value: envelope.partial ? "true" : "false")
+        if envelope.stale { headers.add(name: "Gather-Stale", value: "true") }
         headers.add(name: "Server-Timing", value: ServerTimingHeader.value(envelope.upstreams))
         headers.add(name: "X-Request-Id", value: identity.requestID)
         // Gzipped or not by the client's Accept-Encoding (GatewayHandler): caches keep them apart.
@@ -70,7 +74,11 @@ struct AnswerBuilder {
     }
 
     private func reports(counts: [Int?]?) -> [UpstreamReport] {
-        runtime.route.upstreams.indices.map { UpstreamReports.report(runtime: runtime, index: $0, outcome: outcomes[$0],
-                                                                     count: counts?[$0], detail: slots[$0].detail) }
+        runtime.route.upstreams.indices.map { index in
+            var report = UpstreamReports.report(runtime: runtime, index: index, outcome: outcomes[index],
+                                                count: counts?[index], detail: slots[index].detail)
+            if let note = cacheNotes?[index] { note.apply(to: &report) }
+            return report
+        }
     }
 }

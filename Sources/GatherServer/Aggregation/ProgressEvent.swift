@@ -22,6 +22,11 @@ enum ProgressEvent {
         writer.writeRaw(",")
         writer.writeKey("attempts")
         writer.writeInt(report.attempts)
+        if let cache = report.cache {
+            writer.writeRaw(",")
+            writer.writeKey("cache")
+            writer.writeString(cache.rawValue)
+        }
         if case .indexed(let answer)? = payload {
             writer.writeRaw(",")
             if mergesItems {

@@ -20,6 +20,7 @@ final class GatewayMetrics: Sendable {
     private let droppedLogLines: (@Sendable () -> Int)?
     private let logLinesDropped: Counter
     private let logLinesDroppedExported = Mutex(0)
+    private let caches = Mutex(CacheExport())
 
     init(droppedLogLines: (@Sendable () -> Int)? = nil) {
         self.droppedLogLines = droppedLogLines
@@ -75,6 +76,7 @@ final class GatewayMetrics: Sendable {
                 exported = max(exported, now)
             }
         }
+        caches.withLock { $0.export(routes, registry: registry) }
         return registry.emitToBuffer()
     }
 }

@@ -19,9 +19,15 @@ final class RouteRuntime: @unchecked Sendable {
         self.mergeStage = route.complete == .first ? nil
             : MergeStages.make(route.merge, upstreamCount: route.upstreams.count, quorum: route.quorumCount)
         var connections = ConnectionOptionsCache()
+        // One cache per `shards:` block (its shards share the block's source location).
+        var blockCaches: [String: UpstreamCache] = [:]
         let upstreams = route.upstreams.map { spec in
-            UpstreamRuntime(spec: spec, previous: previous?.upstreams.first { $0.spec.name == spec.name },
-                            connections: &connections)
+            let block = spec.shardIndex == nil ? nil : "\(spec.location.line):\(spec.location.column)"
+            let runtime = UpstreamRuntime(spec: spec, previous: previous?.upstreams.first { $0.spec.name == spec.name },
+                                          connections: &connections, cacheShape: CacheIdentity.shape(of: route),
+                                          blockCache: block.flatMap { blockCaches[$0] })
+            if let block, let cache = runtime.cache { blockCaches[block] = cache }
+            return runtime
         }
         self.upstreams = upstreams
         self.metrics = metrics.series(for: route, upstreams: upstreams)

@@ -54,6 +54,14 @@ public final class UpstreamHealth: Sendable {
         if let granted { granted.grant(granted.replica) }
     }
 
+    /// An admitted primary answered without sending anything (a cache hit, or another request's
+    /// shared transfer): its place is given back like an abandoned attempt's, and it leaves the
+    /// attempt counts.
+    public func primaryNotSent(replica: Int, now: Int64) {
+        attemptEnded(replica: replica, kind: .primary, end: .abandoned, now: now)
+        locked.withLock { $0.state.primaryNotSent() }
+    }
+
     public func cancelWait(ticket: UInt64) -> Bool {
         locked.withLock { locked in
             guard locked.state.cancelWait(ticket: ticket) else { return false }

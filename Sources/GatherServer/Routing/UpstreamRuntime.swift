@@ -10,10 +10,20 @@ final class UpstreamRuntime: Sendable {
     let health: UpstreamHealth
     /// HTTP version and TLS for libcurl; nil for plain HTTP/1.1 with nothing to set.
     let connection: UpstreamConnectionOptions?
+    /// `cache:` or `coalesce:`; nil when the upstream has neither.
+    let cache: UpstreamCache?
+    let cacheIdentity: CacheIdentity
+    /// The name metrics and purges know the cache by: a `shards:` block's own name for its
+    /// shards (`shard`, not `shard-3`), which share one cache.
+    var cacheName: String {
+        guard let index = spec.shardIndex, spec.name.hasSuffix("-\(index)") else { return spec.name }
+        return String(spec.name.dropLast("-\(index)".count))
+    }
 
     /// `previous`: the same upstream in the generation a reload replaces; its live health (latency
     /// window, breaker, budgets, in-flight counts) carries over when nothing it depends on changed.
-    init(spec: UpstreamSpec, previous: UpstreamRuntime? = nil, connections: inout ConnectionOptionsCache) {
+    init(spec: UpstreamSpec, previous: UpstreamRuntime? = nil, connections: inout ConnectionOptionsCache,
+         cacheShape: String = "", blockCache: UpstreamCache? = nil) {
         self.spec = spec
         self.connection = connections.options(for: spec)
         self.timeoutNanoseconds = spec.timeout.nanoseconds
@@ -22,6 +32,17 @@ final class UpstreamRuntime: Sendable {
             self.health = previous.health
         } else {
             self.health = UpstreamHealth(spec: spec)
+        }
+        let cacheIdentity = CacheIdentity(spec, shape: cacheShape)
+        self.cacheIdentity = cacheIdentity
+        if spec.cache == nil && !spec.coalesce {
+            self.cache = nil
+        } else if let previous, let kept = previous.cache, previous.cacheIdentity == cacheIdentity {
+            self.cache = kept  // a reload keeps the entries of an upstream that did not change
+        } else if let blockCache {
+            self.cache = blockCache  // the shards of one block share one cache and its max_size
+        } else {
+            self.cache = UpstreamCache(spec: spec.cache, coalesces: spec.coalesce)
         }
     }
 }

@@ -27,9 +27,9 @@ struct RouteValidationTests {
 
     @Test(arguments: [
         ("    timeuot: 5ms",
-         "t.yaml:8:5: unknown key 'timeuot' in route; allowed keys: name, match, deadline, complete, quorum, min_ok, forward_headers, max_parallel, upstreams, merge, tls, http, max_connections"),
+         "t.yaml:8:5: unknown key 'timeuot' in route; allowed keys: name, match, deadline, complete, quorum, min_ok, forward_headers, max_parallel, upstreams, merge, tls, http, max_connections, cache, coalesce"),
         ("        timeuot: 5ms",
-         "t.yaml:8:9: unknown key 'timeuot' in upstream; allowed keys: name, url, shards, timeout, items, map, weight, headers, hedge, replicas, retry, idempotent, max_in_flight, circuit, max_body, group, tls, http, max_connections"),
+         "t.yaml:8:9: unknown key 'timeuot' in upstream; allowed keys: name, url, shards, timeout, items, map, weight, headers, hedge, replicas, retry, idempotent, max_in_flight, circuit, max_body, group, tls, http, max_connections, cache, coalesce"),
         ("        timeout: 200ms", "t.yaml:8:18: timeout 200ms is above the route's deadline 100ms"),
         ("        timeout: 0ms", "t.yaml:8:18: timeout must be above 0"),
         ("        timeout: 200", "t.yaml:8:18: timeout must be a duration such as 250ms, 1.5s or 2m (units: us, ms, s, m), found '200'"),
@@ -140,7 +140,7 @@ struct RouteValidationTests {
         """
         #expect(errors(text) == [
             "t.yaml:2:11: route name 'Bad' must use only a-z, 0-9, '_' and '-'",
-            "t.yaml:5:5: unknown key 'bogus' in route; allowed keys: name, match, deadline, complete, quorum, min_ok, forward_headers, max_parallel, upstreams, merge, tls, http, max_connections",
+            "t.yaml:5:5: unknown key 'bogus' in route; allowed keys: name, match, deadline, complete, quorum, min_ok, forward_headers, max_parallel, upstreams, merge, tls, http, max_connections, cache, coalesce",
             "t.yaml:8:14: url uses {path.id} but match.path '/x' has no {id}",
             "t.yaml:9:18: timeout 1s is above the route's deadline 50ms",
             "t.yaml:12:25: hedge.after 60ms must be below the route's deadline 50ms",

@@ -17,13 +17,15 @@ final class RecordingBackend: @unchecked Sendable {
     }
 
     /// `delay(n)`: how long to wait before answering the n-th request (from 0).
-    static func start(delay: @escaping @Sendable (Int) -> TimeAmount = { _ in .zero }) async throws -> RecordingBackend {
+    /// `responseHeaders` are added to every answer (`Cache-Control`, `Age`).
+    static func start(responseHeaders: [(String, String)] = [],
+                      delay: @escaping @Sendable (Int) -> TimeAmount = { _ in .zero }) async throws -> RecordingBackend {
         let received = Locked<[[(String, String)]]>([])
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.pipeline.configureHTTPServerPipeline().flatMap {
-                    channel.pipeline.addHandler(RecordingHandler(received: received, delay: delay))
+                    channel.pipeline.addHandler(RecordingHandler(received: received, delay: delay, responseHeaders: responseHeaders))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -59,9 +61,13 @@ private final class RecordingHandler: ChannelInboundHandler {
     private let received: Locked<[[(String, String)]]>
     private let delay: @Sendable (Int) -> TimeAmount
 
-    init(received: Locked<[[(String, String)]]>, delay: @escaping @Sendable (Int) -> TimeAmount) {
+    private let responseHeaders: [(String, String)]
+
+    init(received: Locked<[[(String, String)]]>, delay: @escaping @Sendable (Int) -> TimeAmount,
+         responseHeaders: [(String, String)] = []) {
         self.received = received
         self.delay = delay
+        self.responseHeaders = responseHeaders
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -72,9 +78,9 @@ private final class RecordingHandler: ChannelInboundHandler {
             return list.count - 1
         }
         let body = #"{"ok":true}"#
-        let responseHead = HTTPResponseHead(version: head.version, status: .ok, headers: [
-            "Content-Type": "application/json", "Content-Length": "\(body.utf8.count)",
-        ])
+        var responseHeaders = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", "\(body.utf8.count)")])
+        responseHeaders.add(contentsOf: self.responseHeaders)
+        let responseHead = HTTPResponseHead(version: head.version, status: .ok, headers: responseHeaders)
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         context.eventLoop.scheduleTask(in: delay(index)) {
             let (handler, context) = loopBound.value

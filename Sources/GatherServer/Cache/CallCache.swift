@@ -1,0 +1,166 @@
+import GatherCore
+import GatherCurl
+import NIOCore
+
+/// One request's side of its upstreams' caches: the keys of what it sends, how each attempt
+/// was served (own transfer, shared one, stored answer), and, when the answer is built, the
+/// stale fill of upstreams that failed. Lives on the request's event loop with its
+/// `AggregationCall`; nil for routes without `cache` or `coalesce`.
+final class CallCache {
+    private let runtime: RouteRuntime
+    /// Per upstream; nil for one without a cache.
+    let keys: [CacheKey?]
+    /// Per upstream: attempts handed to the cache so far (the next one's ordinal).
+    private var ordinals: [Int]
+    /// How each attempt is being served, for the report of the one that wins.
+    private var sources: [AttemptID: CacheResult] = [:]
+    /// Fresh hits found while starting, delivered by the call before its next action.
+    private var immediate: [(AttemptID, ClassifiedAttempt)] = []
+    private var shared: [AttemptID: Shared] = [:]
+    private var own: [AttemptID: (handle: TransferHandle, note: AbortNote)] = [:]
+
+    struct Shared {
+        var key: UpstreamCache.FlightKey
+        var token: UInt64
+        /// Joined another request's transfer; a follower's primary was counted in flight when
+        /// admitted and is given back when it ends.
+        var follower: Bool
+        var replica: Int
+        var kind: AttemptKind
+    }
+
+    private init(runtime: RouteRuntime, keys: [CacheKey?]) {
+        self.runtime = runtime
+        self.keys = keys
+        ordinals = Array(repeating: 0, count: keys.count)
+    }
+
+    /// nil when no upstream of the route caches or coalesces.
+    static func make(runtime: RouteRuntime, method: String, urls: [[String]], headers: [[(String, String)]],
+                     body: [UInt8]?) -> CallCache? {
+        guard runtime.upstreams.contains(where: { $0.cache != nil }) else { return nil }
+        // The request gather would send to the upstream's own url: replicas serve the same answer.
+        let keys = runtime.upstreams.indices.map { index -> CacheKey? in
+            runtime.upstreams[index].cache == nil ? nil
+                : CacheKey(method: method, url: urls[index][0], headers: headers[index], body: body)
+        }
+        return CallCache(runtime: runtime, keys: keys)
+    }
+
+    static var uptime: Int64 { Int64(NIODeadline.now().uptimeNanoseconds) }
+
+    func nextOrdinal(_ upstream: Int) -> Int {
+        defer { ordinals[upstream] += 1 }
+        return ordinals[upstream]
+    }
+
+    func record(_ id: AttemptID, _ result: CacheResult) {
+        sources[id] = result
+    }
+
+    func answerNow(_ id: AttemptID, _ attempt: ClassifiedAttempt) {
+        immediate.append((id, attempt))
+    }
+
+    func takeImmediate() -> (AttemptID, ClassifiedAttempt)? {
+        immediate.isEmpty ? nil : immediate.removeFirst()
+    }
+
+    func shares(_ id: AttemptID, _ entry: Shared) {
+        shared[id] = entry
+    }
+
+    func owns(_ id: AttemptID, handle: TransferHandle, note: AbortNote) {
+        own[id] = (handle, note)
+    }
+
+    /// The machine aborted `id`; true when it was one of the cache's attempts.
+    func abort(_ id: AttemptID, reason: AttemptAbortReason?, engine: TransferEngine) -> Bool {
+        if let entry = shared.removeValue(forKey: id) {
+            let cache = runtime.upstreams[id.upstream].cache!
+            if let handle = cache.leave(entry.key, token: entry.token, reason: reason) { engine.cancel(handle) }
+            releaseFollower(entry, upstream: id.upstream)
+            return true
+        }
+        if let (handle, note) = own.removeValue(forKey: id) {
+            note.record(reason)
+            engine.cancel(handle)
+            return true
+        }
+        // A fresh hit is answered before anything could abort it; nothing is out.
+        return sources[id] == .hit
+    }
+
+    /// `id`'s answer arrived.
+    func finished(_ id: AttemptID) {
+        if let entry = shared.removeValue(forKey: id) { releaseFollower(entry, upstream: id.upstream) }
+        own[id] = nil
+    }
+
+    private func releaseFollower(_ entry: Shared, upstream: Int) {
+        guard entry.follower, entry.kind == .primary else { return }
+        runtime.upstreams[upstream].health.primaryNotSent(replica: entry.replica, now: Self.uptime)
+    }
+
+    // MARK: The answer
+
+    /// A progressive `upstream` event's `cache`, as the upstream settles (before any stale fill).
+    func progressNote(_ index: Int, outcome: UpstreamOutcome) -> CacheNote? {
+        guard runtime.upstreams[index].cache != nil, keys[index] != nil else { return nil }
+        if outcome.status == .ok { return CacheNote(result: outcome.winningAttempt.flatMap { sources[$0] } ?? .miss) }
+        return runtime.upstreams[index].cache?.spec == nil ? nil : CacheNote(result: .miss)
+    }
+
+    /// Fills the slot of each cached upstream that failed from a stored answer within its
+    /// `stale` window, and says for every cached upstream how it was served. A filled upstream
+    /// is `ok` (its live failure goes to `error`), and the status is 200 again once enough are.
+    func prepareAnswer(outcomes: inout [UpstreamOutcome], slots: inout [UpstreamSlot], status: inout Int) -> [CacheNote?] {
+        let route = runtime.route
+        // A vote counts live agreement; a stored answer is not a vote cast now.
+        let fills = route.merge.mode != .vote
+        let now = Self.uptime
+        var notes: [CacheNote?] = Array(repeating: nil, count: outcomes.count)
+        var filled = false
+        for index in outcomes.indices {
+            guard let cache = runtime.upstreams[index].cache, let key = keys[index] else { continue }
+            let outcome = outcomes[index]
+            var note: CacheNote?
+            if outcome.status == .ok {
+                note = CacheNote(result: outcome.winningAttempt.flatMap { sources[$0] } ?? .miss)
+                // Nothing was sent for a fresh hit.
+                if note?.result == .hit {
+                    outcomes[index].attempts = 0
+                    outcomes[index].wonBy = nil
+                }
+            } else if fills, let failed = outcome.status, Self.fillable(failed, httpStatus: outcome.httpStatus),
+                      let found = cache.lookup(key, now: now) {
+                outcomes[index].status = .ok
+                outcomes[index].httpStatus = found.value.httpStatus
+                outcomes[index].wonBy = nil
+                slots[index] = slots[index].filled(with: found.value.payload)
+                note = CacheNote(result: .stale, ageMilliseconds: Double(found.age) / 1_000_000,
+                                 error: "\(failed.rawValue); served stale")
+                filled = true
+            } else if cache.spec != nil {
+                note = CacheNote(result: .miss)
+            }
+            if let note { cache.count(note.result) }
+            notes[index] = note
+        }
+        if filled, status != 200, outcomes.filter({ $0.status == .ok }).count >= route.requiredSuccesses {
+            status = 200
+        }
+        return notes
+    }
+
+    /// The live failures a stored answer may stand in for: the upstream was late, unreachable,
+    /// broken (5xx, a body that is not what the route reads) or not asked (circuit open). A 4xx is
+    /// the upstream's answer to this request, and `too_large` would be too large again.
+    static func fillable(_ status: UpstreamStatus, httpStatus: Int?) -> Bool {
+        switch status {
+        case .timeout, .error, .badBody, .skipped: return true
+        case .badStatus: return (httpStatus ?? 500) >= 500
+        default: return false
+        }
+    }
+}
