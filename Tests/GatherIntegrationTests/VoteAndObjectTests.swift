@@ -32,9 +32,10 @@ struct VoteAndObjectTests {
             #expect(response.status == 200)
             #expect(response["/data/a"] == .int(1))
             #expect(response["/votes"] == .object(JSONObject([("agree", .int(2)), ("of", .int(3))])))
+            // Cancelled, not ok: the answer left before r3's (2 s later) could arrive. No timed
+            // assertion: on a loaded machine the first request alone can take a second.
             #expect(response.upstreamStatus("r3") == "cancelled")
             #expect(response["/partial"] == .bool(false))
-            #expect(response.elapsedMilliseconds < 1_500)
         }
     }
 
