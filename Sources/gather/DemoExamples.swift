@@ -22,7 +22,7 @@ struct DemoExamples {
                      target: "/catalog?q=lamp"),
         DemoExamples(route: "prices", title: "Price comparison: three shapes mapped to one, cheapest offer per SKU first, answered once 2 of 3 shops replied (quorum)",
                      target: "/prices?q=headphones"),
-        DemoExamples(route: "profile", title: "API composition: a user's profile with their orders under \"orders\", one call, two services",
+        DemoExamples(route: "profile", title: "API composition in two stages: a user's profile with their orders, and their organisation fetched by the user's org_id",
                      target: "/profile/1"),
         DemoExamples(route: "item", title: "Multi-region read: the first region to answer wins; its bytes come back unchanged (see Gather-Winner)",
                      target: "/items/42", flags: "i"),

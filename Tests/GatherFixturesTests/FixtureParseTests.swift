@@ -132,7 +132,7 @@ struct FixtureParseTests {
         let ports = Dictionary(uniqueKeysWithValues: set.backends.map { ($0.name, $0.port) })
         #expect(ports == [
             "engine-a": 9101, "engine-b": 9102, "engine-c": 9103, "shop-a": 9201, "shop-b": 9202, "shop-c": 9203,
-            "profile": 9301, "orders": 9302, "region-eu": 9401, "region-us": 9402, "chaos": 9501,
+            "profile": 9301, "orders": 9302, "orgs": 9303, "region-eu": 9401, "region-us": 9402, "chaos": 9501,
             "replica-1": 9601, "replica-2": 9602, "replica-3": 9603,
         ])
         let chaos = try #require(set.backends.first { $0.name == "chaos" })

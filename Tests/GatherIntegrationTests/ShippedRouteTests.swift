@@ -106,7 +106,7 @@ struct ShippedRouteTests {
         }
     }
 
-    @Test("profile: the user object with the orders list grouped under \"orders\"")
+    @Test("profile: the user object with the orders list grouped under \"orders\" and the organisation under \"organisation\"")
     func profileComposition() async throws {
         try await Self.withShipped { harness in
             let response = await harness.get("/profile/1")
@@ -114,6 +114,26 @@ struct ShippedRouteTests {
             #expect(response["/data/name"] == .string("Ada Lovelace"))
             #expect(response["/data/orders"]?.arrayValue?.count == 3)
             #expect(response["/summary/order_count"] == .int(3))
+            // The second stage: the organisation fetched by the user's org_id.
+            #expect(response["/data/organisation/name"] == .string("Analytical Engines Ltd"))
+            #expect(response.upstreamStatus("org") == "ok")
+        }
+    }
+
+    @Test("profile: a user without org_id keeps the profile, org is skipped with the reason; no user is a 502")
+    func profileStages() async throws {
+        try await Self.withShipped { harness in
+            let noOrg = await harness.get("/profile/3")
+            #expect(noOrg.status == 200)
+            #expect(noOrg["/partial"] == .bool(true))
+            #expect(noOrg.upstreamStatus("org") == "skipped")
+            #expect(noOrg["/upstreams/org/error"] == .string("needs user: /org_id missing"))
+            #expect(noOrg["/data/name"] == .string("Alan Turing"))
+            // The user is required: orders alone make no profile, whatever min_ok says.
+            let noUser = await harness.get("/profile/99")
+            #expect(noUser.status == 502)
+            #expect(noUser.upstreamStatus("user") == "bad_status")
+            #expect(noUser["/upstreams/org/error"] == .string("needs user: bad_status"))
         }
     }
 

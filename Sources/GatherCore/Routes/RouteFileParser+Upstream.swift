@@ -3,7 +3,7 @@ import Yams
 extension RouteFileParser {
     static let upstreamKeys = ["name", "url", "shards", "timeout", "items", "map", "weight", "headers", "hedge",
                                "replicas", "retry", "idempotent", "max_in_flight", "circuit", "max_body", "group",
-                               "tls", "http", "max_connections"]
+                               "tls", "http", "max_connections"] + stageKeys
     static let maxShards = 10_000
 
     /// One upstream block, expanded into one upstream per shard; empty when it had errors.
@@ -57,12 +57,15 @@ extension RouteFileParser {
         let maxConnections = fields["max_connections"].flatMap { reader.integer($0, "max_connections", in: 1...100_000) }
             ?? context.connection.maxConnections
 
+        let stage = parseStage(fields, name: name, url: url, replicas: replicas, headers: headers)
+
         guard reader.errors.count == errorsBefore, let name, let url else { return [] }
-        let upstream = UpstreamSpec(name: name, url: url, replicas: replicas, timeout: timeout ?? context.deadline ?? .zero,
+        var upstream = UpstreamSpec(name: name, url: url, replicas: replicas, timeout: timeout ?? context.deadline ?? .zero,
                                     items: items ?? context.mergeItems, map: map, weight: weight, headers: headers,
                                     hedge: hedge, retry: retry, maxInFlight: maxInFlight, circuit: circuit,
                                     idempotent: idempotent, maxBody: maxBody, group: group, tls: tls, http: http,
                                     maxConnections: maxConnections, location: reader.location(fields["name"] ?? node))
+        upstream.stage = stage
         guard let shards else { return [upstream] }
         return (0..<shards).map { index in
             var shard = upstream
@@ -103,8 +106,8 @@ extension RouteFileParser {
                     reader.fail(node, "\(what) uses {shard} but the upstream has no shards:")
                     valid = false
                 }
-            case .query, .header:
-                continue
+            case .query, .header, .from:
+                continue  // `from`: checked with the route's other upstreams (RouteFileParser+Stages)
             }
         }
         return valid

@@ -96,6 +96,7 @@ struct RouteFileParser {
             reader.fail(tlsNode, "tls applies to https:// upstreams, and this route has none")
         }
 
+        checkStages(upstreams, complete: complete, completeNode: fields["complete"])
         checkThresholds(fields, complete: complete, quorum: quorum, minOK: minOK, mergeMode: merge.mode,
                         upstreamCount: max(upstreams.count, declaredUpstreams))
 

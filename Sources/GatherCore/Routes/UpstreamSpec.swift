@@ -33,6 +33,8 @@ public struct UpstreamSpec: Sendable {
     /// The index within a `shards:` block, nil for an ordinary upstream.
     public var shardIndex: Int?
     public var location: SourceLocation
+    /// Stages: `needs:`, `{from.NAME/…}`, `required:`.
+    public var stage = UpstreamStage()
 
     public static let defaultMaxBody = 8 << 20
     public static let defaultMaxConnections = 64

@@ -8,22 +8,26 @@ import NIOHTTP1
 /// progressive events, the answer — and reports back what came of it. Lives on the client
 /// connection's event loop; transfer completions hop onto it.
 final class AggregationCall {
-    private let runtime: RouteRuntime
+    let runtime: RouteRuntime
     private let gateway: GatewayContext
     private let eventLoop: EventLoop
-    private let identity: RequestIdentity
+    let identity: RequestIdentity
     private let method: String
     private let body: [UInt8]?
-    /// Rendered per upstream, per replica (index 0 is the url, then the replicas).
-    private let urls: [[String]]
-    private let headers: [[(String, String)]]
+    /// Rendered per upstream, per replica (index 0 is the url, then the replicas); empty for a
+    /// dependent that reads `{from.…}` until its needs are ok (see AggregationCall+Stages).
+    var urls: [[String]]
+    var headers: [[(String, String)]]
+    /// What the dependents' templates are rendered with, once their needs have answered.
+    let values: TemplateValues
+    let forwarded: [(String, String)]
     private let respond: (JSONResponse) -> Void
     /// Progressive answers: told of each upstream as it settles, before the final `respond`.
     private let onUpstream: (([UInt8]) -> Void)?
     /// Parent ids for upstream attempts: one per attempt, so a hedge and its primary differ.
     private var spanIDs: SplitMixGenerator
 
-    private var coordinator: AggregationCoordinator
+    var coordinator: AggregationCoordinator
     private let startedAt: UInt64
     private var transfers: [(id: AttemptID, handle: TransferHandle, note: AbortNote)] = []
     /// Only for routes with a `max_in_flight` upstream.
@@ -34,6 +38,7 @@ final class AggregationCall {
 
     private init(runtime: RouteRuntime, gateway: GatewayContext, eventLoop: EventLoop, identity: RequestIdentity,
                  method: String, body: [UInt8]?, urls: [[String]], headers: [[(String, String)]],
+                 values: TemplateValues, forwarded: [(String, String)],
                  onUpstream: (([UInt8]) -> Void)?, respond: @escaping (JSONResponse) -> Void) {
         self.runtime = runtime
         self.gateway = gateway
@@ -43,6 +48,8 @@ final class AggregationCall {
         self.body = body
         self.urls = urls
         self.headers = headers
+        self.values = values
+        self.forwarded = forwarded
         self.respond = respond
         self.onUpstream = onUpstream
         self.spanIDs = SplitMixGenerator(seed: identity.spanID)
@@ -105,27 +112,20 @@ final class AggregationCall {
         urls.reserveCapacity(route.upstreams.count)
         headers.reserveCapacity(route.upstreams.count)
         for upstream in route.upstreams {
-            var rendered: [String] = []
-            rendered.reserveCapacity(1 + upstream.replicas.count)
-            for index in 0...upstream.replicas.count {
-                switch (index == 0 ? upstream.url : upstream.replicas[index - 1]).render(values) {
-                case .success(let url): rendered.append(url)
-                case .failure(let missing): return .failure(missing)
-                }
+            if let missing = deferredRendering(of: upstream, values) {
+                return .failure(missing)
+            } else if !upstream.stage.needs.isEmpty && readsEarlierAnswers(upstream) {
+                urls.append([])
+                headers.append([])
+                continue
             }
-            urls.append(rendered)
-            var upstreamHeaders = forwarded
-            for (name, template) in upstream.headers {
-                switch template.render(values) {
-                case .success(let value):
-                    upstreamHeaders.removeAll { $0.0.lowercased() == name.lowercased() }
-                    upstreamHeaders.append((name, value))
-                case .failure(let missing): return .failure(missing)
-                }
+            switch render(upstream, values, forwarded: forwarded, identity: identity) {
+            case .success(let (rendered, upstreamHeaders)):
+                urls.append(rendered)
+                headers.append(upstreamHeaders)
+            case .failure(let missing):
+                return .failure(missing)
             }
-            upstreamHeaders.append(("X-Request-Id", identity.requestID))
-            if let tracestate = identity.trace.tracestate { upstreamHeaders.append(("tracestate", tracestate)) }
-            headers.append(upstreamHeaders)
         }
         var body: [UInt8]?
         if sendsBody, var buffer = request.body {
@@ -133,7 +133,32 @@ final class AggregationCall {
         }
         return .success(AggregationCall(runtime: runtime, gateway: gateway, eventLoop: eventLoop, identity: identity,
                                         method: head.method.rawValue, body: body, urls: urls, headers: headers,
-                                        onUpstream: onUpstream, respond: respond))
+                                        values: values, forwarded: forwarded, onUpstream: onUpstream, respond: respond))
+    }
+
+    /// One upstream's urls (url, then replicas) and headers.
+    static func render(_ upstream: UpstreamSpec, _ values: TemplateValues, forwarded: [(String, String)],
+                       identity: RequestIdentity) -> Result<([String], [(String, String)]), MissingTemplateValue> {
+        var rendered: [String] = []
+        rendered.reserveCapacity(1 + upstream.replicas.count)
+        for index in 0...upstream.replicas.count {
+            switch (index == 0 ? upstream.url : upstream.replicas[index - 1]).render(values) {
+            case .success(let url): rendered.append(url)
+            case .failure(let missing): return .failure(missing)
+            }
+        }
+        var upstreamHeaders = forwarded
+        for (name, template) in upstream.headers {
+            switch template.render(values) {
+            case .success(let value):
+                upstreamHeaders.removeAll { $0.0.lowercased() == name.lowercased() }
+                upstreamHeaders.append((name, value))
+            case .failure(let missing): return .failure(missing)
+            }
+        }
+        upstreamHeaders.append(("X-Request-Id", identity.requestID))
+        if let tracestate = identity.trace.tracestate { upstreamHeaders.append(("tracestate", tracestate)) }
+        return .success((rendered, upstreamHeaders))
     }
 
     func start() {
@@ -158,7 +183,12 @@ final class AggregationCall {
             next += 1
             switch action {
             case .transfer(let attempt):
-                if !startTransfer(attempt) { queue += coordinator.refused(attempt.id, now: now()) }
+                if urls[attempt.id.upstream].isEmpty, let problem = renderDependent(attempt.id.upstream) {
+                    queue += coordinator.cannotSend(attempt.id, replica: attempt.replica, detail: problem.description,
+                                                    now: now())
+                } else if !startTransfer(attempt) {
+                    queue += coordinator.refused(attempt.id, now: now())
+                }
             case .abort(let id, let reason):
                 abortTransfer(id, reason: reason)
             case .progress(let index):

@@ -33,7 +33,7 @@ enum FanOutPlanner {
             }
             tickets.append(ticket)
             let repeats = !skipped && RouteMethods.allowsRepeats(method, to: spec)
-            return PlannedUpstream(
+            var planned = PlannedUpstream(
                 replicaCount: 1 + spec.replicas.count,
                 primaryReplica: primaryReplica,
                 timeout: upstream.timeoutNanoseconds,
@@ -41,6 +41,9 @@ enum FanOutPlanner {
                 hedgeMax: spec.hedge?.max ?? 0,
                 retry: repeats ? spec.retry.map { plannedRetry($0, expectedLatency: upstream.health.expectedLatency()) } : nil,
                 skipped: skipped)
+            planned.needs = runtime.needIndices[index]
+            planned.required = spec.stage.required
+            return planned
         }
         let plan = FanOutPlan(
             upstreams: upstreams,

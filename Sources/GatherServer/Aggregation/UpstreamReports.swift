@@ -5,6 +5,11 @@ enum UpstreamReports {
     static func report(runtime: RouteRuntime, index: Int, outcome: UpstreamOutcome, count: Int?,
                        detail: String?) -> UpstreamReport {
         let status = outcome.status ?? .cancelled
+        var detail = detail
+        if detail == nil, let need = outcome.blockedBy {
+            // Not sent: a need ended otherwise than ok.
+            detail = "needs \(runtime.route.upstreams[need].name): \(outcome.blockedStatus?.rawValue ?? "not ok")"
+        }
         return UpstreamReport(
             name: runtime.route.upstreams[index].name,
             status: status,
