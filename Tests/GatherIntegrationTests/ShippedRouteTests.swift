@@ -1,3 +1,4 @@
+import Foundation
 import GatherCore
 import Testing
 
@@ -134,6 +135,43 @@ struct ShippedRouteTests {
             #expect(noUser.status == 502)
             #expect(noUser.upstreamStatus("user") == "bad_status")
             #expect(noUser["/upstreams/org/error"] == .string("needs user: bad_status"))
+        }
+    }
+
+    @Test("search-priced: every search result with its live price attached under \"live\", in search order")
+    func searchPriced() async throws {
+        try await Self.withShipped { harness in
+            let response = await harness.get("/search-priced?q=headphones")
+            #expect(response.status == 200)
+            #expect(response["/partial"] == .bool(false))
+            let items = try #require(response["/items"]?.arrayValue)
+            #expect(items.count == 7)
+            #expect(response["/items/0/product_code"] == .string("SKU-1001"))
+            #expect(response["/items/0/live/price"] == .double(329.0) || response["/items/0/live/price"] == .int(329))
+            #expect(response["/items/6/live/sku"] == .string("SKU-1010"))
+            #expect(response["/upstreams/price[6]/status"] == .string("ok"))
+        }
+    }
+
+    @Test("enrich: 200 records in 8 batches of 25; the flaky enricher's failed batches are missing, in order, and decide the status")
+    func batchEnrichment() async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let body = try [UInt8](Data(contentsOf: root.appendingPathComponent("fixtures/enrich-200.json")))
+        try await Self.withShipped { harness in
+            let response = await harness.client.request("POST", "/enrich", headers: [("Content-Type", "application/json")],
+                                                        body: body)
+            let statuses = (0..<8).map { response["/upstreams/enrich[\($0)]/status"]?.stringValue }
+            #expect(statuses.allSatisfy { $0 == "ok" || $0 == "bad_status" })
+            let ok = statuses.filter { $0 == "ok" }.count
+            let items = try #require(response["/items"]?.arrayValue)
+            #expect(items.count == 25 * ok)
+            // min_ok 95% of 8 calls is all 8.
+            #expect(response.status == (ok == 8 ? 200 : 502))
+            #expect(response["/partial"] == .bool(ok < 8))
+            #expect(items.first?.objectValue?["enriched"] == .bool(true))
+            // Records keep their order: ids ascend through the ok batches.
+            let ids = items.compactMap { $0.objectValue?["id"]?.numberValue }
+            #expect(ids == ids.sorted())
         }
     }
 

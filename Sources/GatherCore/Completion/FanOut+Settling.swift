@@ -7,7 +7,9 @@ extension FanOut {
         case .all:
             return pendingCount == 0
         case .quorum:
-            return (successCount >= quorumNeeded && requiredPending == 0) || successCount + pendingCount < quorumNeeded
+            // While a map has not said how many calls it makes, K may still be reachable.
+            return (successCount >= quorumNeeded && requiredPending == 0)
+                || (mapsPending == 0 && successCount + pendingCount < quorumNeeded)
         case .first:
             return (successCount >= 1 && requiredPending == 0) || pendingCount == 0
         }
@@ -39,6 +41,7 @@ extension FanOut {
             successCount += 1
             if firstSuccess == nil { firstSuccess = upstream }
         }
+        if plan.upstreams.indices.contains(upstream) && plan.upstreams[upstream].isMap { mapsPending -= 1 }
         if progress[upstream].required {
             requiredPending -= 1
             if status != .ok { requiredFailed = true }

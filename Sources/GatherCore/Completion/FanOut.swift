@@ -40,7 +40,11 @@ public struct FanOut: Sendable {
     var jitter: SplitMixGenerator?
     let quorumNeeded: Int
     /// `dependents[i]`: the upstreams whose needs include i.
-    let dependents: [[Int]]
+    var dependents: [[Int]]
+    /// Upstreams turned into a map's calls (see `expand`): they are not entries of the answer.
+    public internal(set) var expandedCount = 0
+    /// Maps not expanded (nor settled) yet.
+    var mapsPending = 0
     /// Released dependents the primary cursor had already passed, in release order.
     var releasedQueue: [Int] = []
     var releasedQueueHead = 0
@@ -83,6 +87,7 @@ public struct FanOut: Sendable {
                 outcomes.append(UpstreamOutcome())
                 pending += 1
                 if upstream.required { requiredPending += 1 }
+                if upstream.isMap { mapsPending += 1 }
             }
             progress.append(state)
         }
@@ -184,7 +189,7 @@ public struct FanOut: Sendable {
     /// 200 when there are at least `minOK` successes; otherwise 504 if any upstream timed
     /// out, else 502.
     public var responseStatus: Int {
-        if successCount >= plan.minOK && !requiredFailed { return 200 }
+        if successCount >= minOKNeeded && !requiredFailed { return 200 }
         return outcomes.contains { $0.status == .timeout } ? 504 : 502
     }
 

@@ -2,10 +2,32 @@ extension AggregationCoordinator {
     /// The shell could not build a released dependent's request (`detail`: "needs user: /org_id
     /// missing"): the upstream is skipped unsent, with its dependents, and the `max_in_flight`
     /// place its primary was admitted to goes back.
-    public mutating func cannotSend(_ id: AttemptID, replica: Int, detail: String, now: Int64) -> [CoordinatorAction] {
+    /// A map's call was never admitted (`admitted: false`): it has no place to give back.
+    public mutating func cannotSend(_ id: AttemptID, replica: Int, detail: String, admitted: Bool = true,
+                                    now: Int64) -> [CoordinatorAction] {
         inFlight.removeAll { $0 == id }
         guard !machine.isFinished else { return [] }
         slots[id.upstream].detail = detail
-        return [.releaseSlot(upstream: id.upstream, replica: replica)] + run(machine.cannotSend(id, now: now), now: now)
+        let release: [CoordinatorAction] = admitted ? [.releaseSlot(upstream: id.upstream, replica: replica)] : []
+        return release + run(machine.cannotSend(id, now: now), now: now)
+    }
+
+    /// A map upstream's primary became `count` calls (items, or batches): each gets an entry and
+    /// a slot; the parent's admitted `max_in_flight` place goes back (each call counts its own).
+    public mutating func expand(_ id: AttemptID, replica: Int, into count: Int, now: Int64) -> [CoordinatorAction] {
+        inFlight.removeAll { $0 == id }
+        guard !machine.isFinished else { return [] }
+        let (calls, actions) = machine.expand(id, into: count, now: now)
+        for (position, _) in calls.enumerated() {
+            slots.append(UpstreamSlot(detail: nil, unsentPrimary: nil, ticket: nil))
+            entryUpstream.append(id.upstream)
+            entryCall.append(position)
+        }
+        return [.releaseSlot(upstream: id.upstream, replica: replica)] + run(actions, now: now)
+    }
+
+    /// Whether entry `index` is a call of a map (not a route upstream itself).
+    public func isMapCall(_ index: Int) -> Bool {
+        index < entryCall.count && entryCall[index] != nil
     }
 }

@@ -17,6 +17,10 @@ public struct AggregationCoordinator: Sendable {
     private var timerAt: Int64?
     /// The answer went out, or the client left: nothing more is written.
     public private(set) var answered = false
+    /// Per entry of `machine.outcomes`: the route upstream it belongs to, and for a map's call
+    /// its index among that map's calls (route upstreams are entries 0..<n, themselves).
+    public internal(set) var entryUpstream: [Int] = []
+    public internal(set) var entryCall: [Int?] = []
 
     /// `skipReasons[i]` says why upstream i is not sent at all; `tickets[i]` that it waits for a
     /// `max_in_flight` place (a later `granted`); `vote` is (upstreams, needed) for `merge: vote`.
@@ -30,6 +34,8 @@ public struct AggregationCoordinator: Sendable {
                                 ticket: tickets[index])
         }
         tally = vote.map { VoteTally(upstreams: $0.upstreams, needed: $0.needed) }
+        entryUpstream = Array(plan.upstreams.indices)
+        entryCall = Array(repeating: nil, count: plan.upstreams.count)
         self.progressive = progressive
     }
 

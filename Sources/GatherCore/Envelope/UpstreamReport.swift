@@ -15,6 +15,8 @@ public struct UpstreamReport: Sendable, Equatable {
     public var count: Int?
     /// Human detail ("pointer /results is missing"); written as `error` only when present.
     public var error: String?
+    /// A large map's calls folded into this one report (see `MapCallSummary`).
+    public var calls: MapCallSummary?
 
     public init(name: String, status: UpstreamStatus, httpStatus: Int? = nil, ms: Double, attempts: Int,
                 hedged: Bool = false, wonBy: AttemptKind? = nil, count: Int? = nil, error: String? = nil) {

@@ -3,7 +3,8 @@ import Yams
 /// `needs:`, `{from.NAME/POINTER}` and `required:`: the route's upstreams form a DAG, checked
 /// once every upstream of the route is known.
 extension RouteFileParser {
-    static let stageKeys = ["needs", "required"]
+    static let stageKeys = ["needs", "required", "each"]
+    static let maxBatch = 10_000
 
     /// The upstream's own part: its needs (explicit, or read off its `from` placeholders) and
     /// `required`. With `needs:` written, every `from` placeholder must name one of them.
@@ -52,6 +53,36 @@ extension RouteFileParser {
         }
         if let needsNode = fields["needs"], let name, stage.needs.contains(name) {
             reader.fail(needsNode, "upstream '\(name)' cannot need itself")
+        }
+        if let eachNode = fields["each"], let each = parseEach(eachNode) {
+            stage.each = each
+            if case .upstream(let source) = each.from {
+                if source == name {
+                    reader.fail(eachNode, "each.from: an upstream cannot map over its own answer")
+                } else if let explicit {
+                    if !explicit.contains(source) {
+                        reader.fail(eachNode, "each.from reads upstream '\(source)', which is not a dependency: add it to needs: [\(stage.needs.joined(separator: ", "))]")
+                    }
+                } else if !stage.needs.contains(source) {
+                    stage.needs.append(source)
+                    stage.needLocations.append(reader.location(eachNode))
+                }
+            }
+        }
+        var itemReferences: [Node] = []
+        if let url, let urlNode = fields["url"], url.references.contains(where: { $0.kind == .item }) { itemReferences.append(urlNode) }
+        if let replicasNode = fields["replicas"], replicas.contains(where: { $0.references.contains { $0.kind == .item } }) {
+            itemReferences.append(replicasNode)
+        }
+        if let headersNode = fields["headers"], headers.contains(where: { $0.value.references.contains { $0.kind == .item } }) {
+            itemReferences.append(headersNode)
+        }
+        for node in itemReferences {
+            if stage.each == nil && fields["each"] == nil {
+                reader.fail(node, "{item/…} reads the current item of a map: the upstream needs each:")
+            } else if let each = stage.each, each.batch > 1 {
+                reader.fail(node, "{item/…} reads one item; with each.batch \(each.batch) a call carries many (they are its body)")
+            }
         }
         return stage
     }
@@ -121,5 +152,69 @@ extension RouteFileParser {
             }
         }
         return nil
+    }
+}
+
+extension RouteFileParser {
+    mutating func parseEach(_ node: Node) -> MapSpec? {
+        guard let fields = reader.mapping(node, "each", allowed: ["from", "items", "batch", "wrap", "attach"],
+                                          required: ["from", "items"]) else { return nil }
+        var from: MapSpec.Source?
+        if let fromNode = fields["from"], let text = parseName(fromNode, "each.from") {
+            from = text == "body" ? .body : .upstream(text)
+        }
+        let items = fields["items"].flatMap { reader.pointer($0, "each.items") }
+        let batch = fields["batch"].flatMap { reader.integer($0, "each.batch", in: 1...Self.maxBatch) } ?? 1
+        let wrap = fields["wrap"].flatMap { reader.string($0, "each.wrap") }
+        let attach = fields["attach"].flatMap { reader.string($0, "each.attach") }
+        if let wrapNode = fields["wrap"], wrap != nil, batch == 1 {
+            reader.fail(wrapNode, "each.wrap names the key a batch goes under: it needs each.batch above 1")
+        }
+        if let attachNode = fields["attach"], attach != nil, batch > 1 {
+            reader.fail(attachNode, "each.attach puts one call's answer into the item that produced it: it needs each.batch 1")
+        }
+        guard let from, let items else { return nil }
+        return MapSpec(from: from, items: items, batch: batch, wrap: wrap, attach: attach)
+    }
+
+    /// Route-wide rules of maps: list modes only, nobody needs a map, batches go in a body, and
+    /// one map attaches to a given source.
+    mutating func checkMaps(_ upstreams: [UpstreamSpec], method: String?, mergeMode: MergeSpec.Mode, complete: CompletionRule) {
+        let maps = Set(upstreams.filter { $0.stage.each != nil }.map(\.name))
+        guard !maps.isEmpty else { return }
+        for upstream in upstreams {
+            for (need, location) in zip(upstream.stage.needs, upstream.stage.needLocations) where maps.contains(need) {
+                reader.fail(at: location, "upstream '\(upstream.name)' needs '\(need)', a map (each:): reading a map's answers is not supported")
+            }
+            guard let each = upstream.stage.each else { continue }
+            if upstream.stage.required {
+                reader.fail(at: upstream.location, "upstream '\(upstream.name)' has each: and required: true; a map's calls count toward min_ok (e.g. min_ok: 95%) instead")
+            }
+            if ![MergeSpec.Mode.concat, .sort, .fuse].contains(mergeMode) || complete == .first {
+                reader.fail(at: upstream.location, "upstream '\(upstream.name)' has each:, which needs a list merge mode (concat, sort or fuse) and a rule other than first")
+            }
+            if each.batch > 1, let method, !["POST", "PUT", "PATCH"].contains(method) {
+                reader.fail(at: upstream.location, "upstream '\(upstream.name)' sends batches of \(each.batch) items as the request body: match.method must be POST, PUT or PATCH, not \(method)")
+            }
+            if each.from == .body, let method, !["POST", "PUT", "PATCH"].contains(method) {
+                reader.fail(at: upstream.location, "upstream '\(upstream.name)' maps over the client's body: match.method must be POST, PUT or PATCH, not \(method)")
+            }
+        }
+        var attachedSources: [String: String] = [:]
+        for upstream in upstreams {
+            guard let each = upstream.stage.each, each.attach != nil else { continue }
+            let source: String
+            switch each.from {
+            case .body: source = "body"
+            case .upstream(let name): source = name
+            }
+            if let first = attachedSources[source] {
+                reader.fail(at: upstream.location, "upstreams '\(first)' and '\(upstream.name)' both attach to the items of \(source): only one map may attach to a source")
+            }
+            attachedSources[source] = upstream.name
+            if let sourceSpec = upstreams.first(where: { $0.name == source }), !sourceSpec.map.isEmpty {
+                reader.fail(at: upstream.location, "upstream '\(upstream.name)' attaches to the items of '\(source)', which has map: (attach works on the items as sent)")
+            }
+        }
     }
 }

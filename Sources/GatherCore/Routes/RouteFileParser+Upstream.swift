@@ -106,7 +106,7 @@ extension RouteFileParser {
                     reader.fail(node, "\(what) uses {shard} but the upstream has no shards:")
                     valid = false
                 }
-            case .query, .header, .from:
+            case .query, .header, .from, .item:
                 continue  // `from`: checked with the route's other upstreams (RouteFileParser+Stages)
             }
         }

@@ -97,6 +97,7 @@ struct RouteFileParser {
         }
 
         checkStages(upstreams, complete: complete, completeNode: fields["complete"])
+        checkMaps(upstreams, method: method, mergeMode: merge.mode, complete: complete)
         checkThresholds(fields, complete: complete, quorum: quorum, minOK: minOK, mergeMode: merge.mode,
                         upstreamCount: max(upstreams.count, declaredUpstreams))
 

@@ -23,8 +23,8 @@ public enum DependencyValues {
         case failure(String)
     }
 
-    public static func scalar(in body: JSONDocument, at pointer: JSONPointer) -> Read {
-        guard let value = body.resolve(pointer) else { return .failure("\(Self.describe(pointer)) missing") }
+    public static func scalar(in body: JSONDocument, at pointer: JSONPointer, from start: Int = JSONDocument.root) -> Read {
+        guard let value = body.resolve(pointer, from: start) else { return .failure("\(Self.describe(pointer)) missing") }
         switch body.kind(value) {
         case .string: return .success(body.string(value) ?? "")
         case .number: return .success(body.text(of: value))

@@ -8,6 +8,8 @@ public struct UpstreamStage: Sendable {
     public var needLocations: [SourceLocation] = []
     /// `required: true`: the answer is 502/504 unless this upstream is `ok`.
     public var required = false
+    /// `each:`: a map over an array of the client's body or of a need's answer.
+    public var each: MapSpec?
 
     public init(needs: [String] = [], needLocations: [SourceLocation] = [], required: Bool = false) {
         self.needs = needs

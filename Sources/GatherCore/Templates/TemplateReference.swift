@@ -4,6 +4,8 @@ public struct TemplateReference: Sendable, Hashable, CustomStringConvertible {
         case query, path, header, shard
         /// `{from.NAME/POINTER}`: a scalar in an earlier upstream's answer (`name` is that upstream).
         case from
+        /// `{item/POINTER}`: a scalar in the current item of a map (`each:`, batch 1).
+        case item
     }
 
     public var kind: Kind
@@ -30,6 +32,7 @@ public struct TemplateReference: Sendable, Hashable, CustomStringConvertible {
         switch kind {
         case .shard: return "{shard}"
         case .from: return "{from.\(name)\(pointer)}"
+        case .item: return "{item\(pointer)}"
         default: return "{\(kind.rawValue).\(name)}"
         }
     }

@@ -2,7 +2,7 @@
 /// `{{` and `}}` stand for literal braces; anything else in braces is an error, so a typo
 /// such as `{qurey.q}` fails at load instead of being sent upstream as text.
 enum TemplateScanner {
-    static let placeholderForms = "{query.NAME}, {path.NAME}, {header.NAME}, {from.UPSTREAM/POINTER} or {shard}"
+    static let placeholderForms = "{query.NAME}, {path.NAME}, {header.NAME}, {from.UPSTREAM/POINTER}, {item/POINTER} or {shard}"
 
     static func scan(_ text: TemplateSourceText) throws(TemplateSyntaxError) -> [TemplatePiece] {
         var pieces: [TemplatePiece] = []
@@ -51,6 +51,13 @@ enum TemplateScanner {
 
     private static func reference(_ body: Substring) throws(TemplateSyntaxError) -> TemplateReference {
         if body == "shard" { return .shard }
+        if body == "item" || body.hasPrefix("item/") {
+            let pointerText = String(body.dropFirst(4))
+            guard let pointer = JSONPointer(pointerText) else {
+                throw TemplateSyntaxError("invalid JSON pointer '\(pointerText)' in {\(body)} (RFC 6901: '/' between tokens, '~0' for '~', '~1' for '/')")
+            }
+            return TemplateReference(kind: .item, name: "", pointer: pointer)
+        }
         guard let dot = body.firstIndex(of: ".") else {
             throw TemplateSyntaxError("unknown template placeholder {\(body)}: use \(placeholderForms)")
         }

@@ -26,7 +26,7 @@ public struct TemplateValues: Sendable {
         case .path: return path[reference.name]
         case .header: return headers[reference.name]
         case .shard: return shard.map { String($0) }
-        case .from: return upstreamValues[reference]
+        case .from, .item: return upstreamValues[reference]
         }
     }
 }

@@ -10,11 +10,12 @@ extension AggregationCall {
 
     /// For a dependent that reads earlier answers: the first client value it lacks, if any.
     static func deferredRendering(of upstream: UpstreamSpec, _ values: TemplateValues) -> MissingTemplateValue? {
-        guard !upstream.stage.needs.isEmpty else { return nil }
+        guard !upstream.stage.needs.isEmpty || upstream.stage.each != nil else { return nil }
         var references: [TemplateReference] = []
         for template in [upstream.url] + upstream.replicas { references += template.references }
         for header in upstream.headers { references += header.value.references }
-        for reference in references where reference.kind != .from && values.value(for: reference) == nil {
+        for reference in references where reference.kind != .from && reference.kind != .item
+            && values.value(for: reference) == nil {
             return MissingTemplateValue(reference: reference)
         }
         return nil

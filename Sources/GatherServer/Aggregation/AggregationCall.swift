@@ -12,8 +12,8 @@ final class AggregationCall {
     private let gateway: GatewayContext
     private let eventLoop: EventLoop
     let identity: RequestIdentity
-    private let method: String
-    private let body: [UInt8]?
+    let method: String
+    let body: [UInt8]?
     /// Rendered per upstream, per replica (index 0 is the url, then the replicas); empty for a
     /// dependent that reads `{from.…}` until its needs are ok (see AggregationCall+Stages).
     var urls: [[String]]
@@ -21,6 +21,8 @@ final class AggregationCall {
     /// What the dependents' templates are rendered with, once their needs have answered.
     let values: TemplateValues
     let forwarded: [(String, String)]
+    /// Maps (`each:`): per-call bodies and what the answer joins (AggregationCall+Maps).
+    var maps = MapCalls()
     private let respond: (JSONResponse) -> Void
     /// Progressive answers: told of each upstream as it settles, before the final `respond`.
     private let onUpstream: (([UInt8]) -> Void)?
@@ -114,7 +116,7 @@ final class AggregationCall {
         for upstream in route.upstreams {
             if let missing = deferredRendering(of: upstream, values) {
                 return .failure(missing)
-            } else if !upstream.stage.needs.isEmpty && readsEarlierAnswers(upstream) {
+            } else if (!upstream.stage.needs.isEmpty && readsEarlierAnswers(upstream)) || upstream.stage.each != nil {
                 urls.append([])
                 headers.append([])
                 continue
@@ -169,7 +171,7 @@ final class AggregationCall {
         perform(coordinator.clientGone(now: now()))
     }
 
-    private func now() -> Int64 {
+    func now() -> Int64 {
         Int64(NIODeadline.now().uptimeNanoseconds &- startedAt)
     }
 
@@ -183,7 +185,13 @@ final class AggregationCall {
             next += 1
             switch action {
             case .transfer(let attempt):
-                if urls[attempt.id.upstream].isEmpty, let problem = renderDependent(attempt.id.upstream) {
+                let entry = attempt.id.upstream
+                if entry < runtime.route.upstreams.count, runtime.route.upstreams[entry].stage.each != nil {
+                    queue += expandMap(attempt)
+                } else if let problem = maps.problems[entry] {
+                    queue += coordinator.cannotSend(attempt.id, replica: attempt.replica, detail: problem, admitted: false,
+                                                    now: now())
+                } else if urls[entry].isEmpty, let problem = renderDependent(entry) {
                     queue += coordinator.cannotSend(attempt.id, replica: attempt.replica, detail: problem.description,
                                                     now: now())
                 } else if !startTransfer(attempt) {
@@ -209,32 +217,39 @@ final class AggregationCall {
     private func writeProgress(of index: Int) {
         guard let onUpstream else { return }
         let slot = coordinator.slots[index]
+        // An attaching map's call brought a value for its item, not items.
         let mergesItems = runtime.route.merge.mode.mergesItems
+            && runtime.route.upstreams[coordinator.entryUpstream[index]].stage.each?.attach == nil
         var count: Int?
         if mergesItems, case .indexed(let answer)? = slot.payload { count = answer.items.count }
-        let report = UpstreamReports.report(runtime: runtime, index: index, outcome: coordinator.machine.outcomes[index],
-                                            count: count, detail: slot.detail)
+        let report = UpstreamReports.report(runtime: runtime, index: coordinator.entryUpstream[index],
+                                            outcome: coordinator.machine.outcomes[index], count: count, detail: slot.detail,
+                                            name: entryName(index))
         onUpstream(ProgressEvent.upstream(report, payload: slot.payload, mergesItems: mergesItems))
     }
 
     /// Starts the attempt's transfer; false when the upstream's budget refuses a hedge or retry.
     private func startTransfer(_ attempt: AttemptRequest) -> Bool {
-        let upstream = runtime.upstreams[attempt.id.upstream]
+        let upstream = runtime.upstreams[coordinator.entryUpstream[attempt.id.upstream]]
         let spec = upstream.spec
         let health = upstream.health
         if attempt.kind != .primary {
             guard attempt.kind == .hedge ? health.allowHedge() : health.allowRetry() else { return false }
             health.attemptStarted(replica: attempt.replica, kind: attempt.kind)
+        } else if coordinator.isMapCall(attempt.id.upstream) {
+            // A map's calls were never admitted one by one: each counts in flight from its send.
+            health.attemptStarted(replica: attempt.replica, kind: .primary)
         }
         let replicas = urls[attempt.id.upstream]
         var attemptHeaders = headers[attempt.id.upstream]
         attemptHeaders.append(("traceparent", identity.upstreamTraceparent(using: &spanIDs)))
         let request = UpstreamRequest(
             method: method, url: replicas[attempt.replica % replicas.count], headers: attemptHeaders,
-            body: body, timeoutMilliseconds: upstream.timeoutMilliseconds, maxBodyBytes: spec.maxBody,
+            body: maps.bodies[attempt.id.upstream] ?? body, timeoutMilliseconds: upstream.timeoutMilliseconds, maxBodyBytes: spec.maxBody,
             freshConnection: attempt.freshConnection, connection: upstream.connection)
         let passthrough = runtime.route.complete == .first
-        let extractsItems = runtime.route.merge.mode.mergesItems
+        // An attaching map's answers are values put into items, not lists of their own.
+        let extractsItems = runtime.route.merge.mode.mergesItems && spec.stage.each?.attach == nil
         let loop = eventLoop
         let id = attempt.id
         let replica = attempt.replica
@@ -301,12 +316,14 @@ final class AggregationCall {
 
     private func answer() {
         let buildStartedAt = NIODeadline.now().uptimeNanoseconds
-        let (response, reports) = AnswerBuilder(runtime: runtime, identity: identity, outcomes: coordinator.answerOutcomes,
-                                                slots: coordinator.slots, status: coordinator.answerStatus)
-            .build(allocator: ByteBufferAllocator())
+        var builder = AnswerBuilder(runtime: runtime, identity: identity, outcomes: coordinator.answerOutcomes,
+                                    slots: coordinator.slots, status: coordinator.answerStatus)
+        builder.maps = mapAnswerInput()
+        let (response, reports) = builder.build(allocator: ByteBufferAllocator())
         let builtAt = NIODeadline.now().uptimeNanoseconds
         runtime.metrics.recordAnswer(status: Int(response.status.code), durationNanoseconds: Int64(builtAt &- startedAt),
-                                     mergeNanoseconds: Int64(builtAt &- buildStartedAt), upstreams: reports)
+                                     mergeNanoseconds: Int64(builtAt &- buildStartedAt),
+                                     upstreams: builder.maps.routeReports(reports, route: runtime.route))
         respond(response)
     }
 }

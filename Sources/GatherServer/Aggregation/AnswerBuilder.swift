@@ -10,6 +10,8 @@ struct AnswerBuilder {
     let outcomes: [UpstreamOutcome]
     let slots: [UpstreamSlot]
     let status: Int
+    /// Maps (`each:`) of this request, when the route has any.
+    var maps = MapAnswerInput()
 
     /// The answer and the per-upstream reports it was built from (for metrics).
     func build(allocator: ByteBufferAllocator) -> (response: JSONResponse, reports: [UpstreamReport]) {
@@ -33,15 +35,7 @@ struct AnswerBuilder {
 
     private func envelopeResponse(allocator: ByteBufferAllocator) -> (response: JSONResponse, reports: [UpstreamReport]) {
         let route = runtime.route
-        var contributions: [UpstreamContribution] = []
-        var contributors: [Int] = []
-        for (index, outcome) in outcomes.enumerated() where outcome.status == .ok {
-            guard case .indexed(let answer)? = slots[index].payload else { continue }
-            let spec = route.upstreams[index]
-            contributions.append(UpstreamContribution(name: spec.name, answer: answer, weight: spec.weight,
-                                                      group: spec.group))
-            contributors.append(index)
-        }
+        let (contributions, contributors) = contributions()
         var counts: [Int?] = Array(repeating: nil, count: outcomes.count)
         let envelope: Envelope
         if let stage = runtime.mergeStage {
@@ -70,7 +64,8 @@ struct AnswerBuilder {
     }
 
     private func reports(counts: [Int?]?) -> [UpstreamReport] {
-        runtime.route.upstreams.indices.map { UpstreamReports.report(runtime: runtime, index: $0, outcome: outcomes[$0],
-                                                                     count: counts?[$0], detail: slots[$0].detail) }
+        if outcomes.count > runtime.route.upstreams.count || runtime.hasMaps { return entryReports(counts: counts) }
+        return runtime.route.upstreams.indices.map { UpstreamReports.report(runtime: runtime, index: $0, outcome: outcomes[$0],
+                                                                            count: counts?[$0], detail: slots[$0].detail) }
     }
 }

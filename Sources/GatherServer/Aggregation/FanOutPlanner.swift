@@ -43,6 +43,7 @@ enum FanOutPlanner {
                 skipped: skipped)
             planned.needs = runtime.needIndices[index]
             planned.required = spec.stage.required
+            planned.isMap = spec.stage.each != nil
             return planned
         }
         let plan = FanOutPlan(
@@ -54,7 +55,10 @@ enum FanOutPlanner {
             deadline: route.deadline.nanoseconds,
             // Any per-request value will do: the machine runs it through SplitMix first.
             retryJitterSeed: UInt64(bitPattern: now))
-        return (plan, skipReasons, tickets)
+        var staged = plan
+        // A map's calls count toward a percentage min_ok, each one, once the map knows them.
+        if runtime.hasMaps, case .percent(let percent)? = route.minOK { staged.minOKPercent = percent }
+        return (staged, skipReasons, tickets)
     }
 
     /// The route's `attempts` counts the first try too; the machine counts only the extra ones.

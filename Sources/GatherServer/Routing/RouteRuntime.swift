@@ -16,6 +16,8 @@ final class RouteRuntime: @unchecked Sendable {
     /// Per upstream, the indices of its needs (stages); and how many stages the route has.
     let needIndices: [[Int]]
     let stageDepth: Int
+    /// Whether an upstream is a map (`each:`).
+    let hasMaps: Bool
 
     init(route: Route, previous: RouteRuntime? = nil, metrics: GatewayMetrics) {
         self.route = route
@@ -31,6 +33,7 @@ final class RouteRuntime: @unchecked Sendable {
         self.limitsInFlight = route.upstreams.contains { $0.maxInFlight != nil }
         self.needIndices = route.needIndices
         self.stageDepth = route.stageDepth
+        self.hasMaps = route.upstreams.contains { $0.stage.each != nil }
         self.readsClientHeaders = route.upstreams.contains { upstream in
             ([upstream.url] + upstream.replicas).contains { $0.references.contains { $0.kind == .header } }
                 || upstream.headers.contains { $0.value.references.contains { $0.kind == .header } }

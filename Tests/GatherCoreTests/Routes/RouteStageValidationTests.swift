@@ -142,3 +142,99 @@ struct RouteStageValidationTests {
         #expect(parsed.routes.first?.stageDepth == 300)
     }
 }
+
+/// Maps (`each:`) fail the load at their exact place too.
+struct RouteMapValidationTests {
+    private static func route(method: String = "POST", mode: String = "concat", _ lines: String) -> String {
+        """
+        routes:
+          - name: r
+            match: { method: \(method), path: "/r" }
+            deadline: 100ms
+            upstreams:
+              - name: a
+                url: http://127.0.0.1:9101/a
+        \(lines)
+            merge: { mode: \(mode) }
+        """
+    }
+
+    private func errors(_ text: String) -> [String] {
+        RouteLoader.parse(text: text, file: "t.yaml", environment: [:]).errors.map(\.description)
+    }
+
+    @Test func aMapLoadsAndNeedsItsSource() throws {
+        let parsed = RouteLoader.parse(text: Self.route("""
+              - name: p
+                url: http://127.0.0.1:9102/p/{item/sku}
+                each: { from: a, items: /results, attach: price }
+        """), file: "t.yaml", environment: [:])
+        #expect(parsed.errors.isEmpty)
+        let map = try #require(parsed.routes.first?.upstreams[1])
+        #expect(map.stage.needs == ["a"])
+        #expect(map.stage.each == MapSpec(from: .upstream("a"), items: JSONPointer("/results")!, attach: "price"))
+    }
+
+    @Test(arguments: [
+        ("""
+              - name: p
+                url: http://127.0.0.1:9102/p/{item/sku}
+        """, "t.yaml:9:14: {item/…} reads the current item of a map: the upstream needs each:"),
+        ("""
+              - name: p
+                url: http://127.0.0.1:9102/p/{item/sku}
+                each: { from: body, items: /r, batch: 10 }
+        """, "t.yaml:9:14: {item/…} reads one item; with each.batch 10 a call carries many (they are its body)"),
+        ("""
+              - name: p
+                url: http://127.0.0.1:9102/p
+                each: { from: body, items: /r, wrap: records }
+        """, "t.yaml:10:46: each.wrap names the key a batch goes under: it needs each.batch above 1"),
+        ("""
+              - name: p
+                url: http://127.0.0.1:9102/p
+                each: { from: body, items: /r, batch: 5, attach: x }
+        """, "t.yaml:10:58: each.attach puts one call's answer into the item that produced it: it needs each.batch 1"),
+        ("""
+              - name: p
+                url: http://127.0.0.1:9102/p
+                each: { from: zz, items: /r }
+        """, "t.yaml:10:15: upstream 'p' needs 'zz', which is not an upstream of this route"),
+        ("""
+              - name: p
+                url: http://127.0.0.1:9102/p
+                each: { from: body, items: r }
+        """, "t.yaml:10:36: each.items must be a JSON pointer such as /results (RFC 6901), found 'r'"),
+        ("""
+              - name: p
+                url: http://127.0.0.1:9102/p
+                each: { from: body, items: /r, batch: 0 }
+        """, "t.yaml:10:47: each.batch must be an integer from 1 to 10000, found 0"),
+        ("""
+              - name: p
+                url: http://127.0.0.1:9102/p
+                each: { from: body, items: /r }
+              - name: q
+                url: http://127.0.0.1:9103/q/{from.p/x}
+        """, "t.yaml:12:14: upstream 'q' needs 'p', a map (each:): reading a map's answers is not supported"),
+        ("""
+              - name: p
+                url: http://127.0.0.1:9102/p
+                required: true
+                each: { from: body, items: /r }
+        """, "t.yaml:8:15: upstream 'p' has each: and required: true; a map's calls count toward min_ok (e.g. min_ok: 95%) instead"),
+    ])
+    func badMapsAreLocated(lines: String, expected: String) {
+        #expect(errors(Self.route(lines)) == [expected])
+    }
+
+    @Test func mapsNeedAListModeAndABodyForBatches() {
+        let map = """
+              - name: p
+                url: http://127.0.0.1:9102/p
+                each: { from: a, items: /r, batch: 5 }
+        """
+        #expect(errors(Self.route(mode: "object", map)) == ["t.yaml:8:15: upstream 'p' has each:, which needs a list merge mode (concat, sort or fuse) and a rule other than first"])
+        #expect(errors(Self.route(method: "GET", map)) == ["t.yaml:8:15: upstream 'p' sends batches of 5 items as the request body: match.method must be POST, PUT or PATCH, not GET"])
+    }
+}

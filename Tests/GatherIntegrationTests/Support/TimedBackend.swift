@@ -10,6 +10,7 @@ import NIOPosix
 final class TimedBackend: @unchecked Sendable {
     struct Hit: Sendable {
         var uri: String
+        var body: String
         var arrivedAt: UInt64
         var answeredAt: UInt64?
     }
@@ -57,6 +58,7 @@ private final class TimedHandler: ChannelInboundHandler {
     private let inFlight: NIOLockedValueBox<(now: Int, peak: Int)>
     private let answer: @Sendable (String) -> (body: String, delay: TimeAmount)?
     private var head: HTTPRequestHead?
+    private var body: [UInt8] = []
 
     init(hits: NIOLockedValueBox<[TimedBackend.Hit]>, inFlight: NIOLockedValueBox<(now: Int, peak: Int)>,
          answer: @escaping @Sendable (String) -> (body: String, delay: TimeAmount)?) {
@@ -69,18 +71,19 @@ private final class TimedHandler: ChannelInboundHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             self.head = head
-        case .body:
-            break
+            body = []
+        case .body(var buffer):
+            body += buffer.readBytes(length: buffer.readableBytes) ?? []
         case .end:
             guard let head else { return }
-            respond(to: head, context: context)
+            respond(to: head, body: String(decoding: body, as: UTF8.self), context: context)
         }
     }
 
-    private func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
+    private func respond(to head: HTTPRequestHead, body requestBody: String, context: ChannelHandlerContext) {
         let arrivedAt = NIODeadline.now().uptimeNanoseconds
         let index = hits.withLockedValue { list -> Int in
-            list.append(TimedBackend.Hit(uri: head.uri, arrivedAt: arrivedAt))
+            list.append(TimedBackend.Hit(uri: head.uri, body: requestBody, arrivedAt: arrivedAt))
             return list.count - 1
         }
         inFlight.withLockedValue { $0.now += 1; $0.peak = max($0.peak, $0.now) }
