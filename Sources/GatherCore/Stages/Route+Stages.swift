@@ -13,15 +13,6 @@ extension Route {
 
     /// The number of stages: 1 without needs, else the longest chain of needs plus one.
     public var stageDepth: Int {
-        let needs = needIndices
-        var depth: [Int?] = Array(repeating: nil, count: needs.count)
-        func depthOf(_ index: Int) -> Int {
-            if let known = depth[index] { return known }
-            depth[index] = 1  // a cycle cannot load; this only guards the recursion
-            let value = 1 + (needs[index].map(depthOf).max() ?? 0)
-            depth[index] = value
-            return value
-        }
-        return needs.indices.map(depthOf).max() ?? 1
+        StageDepth.stages(needs: needIndices).max() ?? 1
     }
 }

@@ -96,6 +96,16 @@ extension AggregationCall {
         return "\(spec.name)[\(call)]"
     }
 
+    /// `gather_request_stages` and `gather_request_map_calls`, for routes that have stages.
+    func recordStages() {
+        guard runtime.stageDepth > 1 || runtime.hasMaps else { return }
+        let outcomes = coordinator.machine.outcomes
+        runtime.metrics.stages.record(Double(StageDepth.reached(stages: runtime.upstreamStages, outcomes: outcomes)))
+        if runtime.hasMaps {
+            runtime.metrics.mapCalls.record(Double(outcomes.count - runtime.route.upstreams.count))
+        }
+    }
+
     func mapAnswerInput() -> MapAnswerInput {
         MapAnswerInput(entryUpstream: coordinator.entryUpstream, entryCall: coordinator.entryCall, sources: maps.sources)
     }

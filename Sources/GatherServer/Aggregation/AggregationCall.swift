@@ -324,6 +324,7 @@ final class AggregationCall {
         runtime.metrics.recordAnswer(status: Int(response.status.code), durationNanoseconds: Int64(builtAt &- startedAt),
                                      mergeNanoseconds: Int64(builtAt &- buildStartedAt),
                                      upstreams: builder.maps.routeReports(reports, route: runtime.route))
+        recordStages()
         respond(response)
     }
 }

@@ -16,6 +16,8 @@ final class RouteRuntime: @unchecked Sendable {
     /// Per upstream, the indices of its needs (stages); and how many stages the route has.
     let needIndices: [[Int]]
     let stageDepth: Int
+    /// Per upstream, its stage (`StageDepth`).
+    let upstreamStages: [Int]
     /// Whether an upstream is a map (`each:`).
     let hasMaps: Bool
 
@@ -32,7 +34,8 @@ final class RouteRuntime: @unchecked Sendable {
         self.metrics = metrics.series(for: route, upstreams: upstreams)
         self.limitsInFlight = route.upstreams.contains { $0.maxInFlight != nil }
         self.needIndices = route.needIndices
-        self.stageDepth = route.stageDepth
+        self.upstreamStages = StageDepth.stages(needs: route.needIndices)
+        self.stageDepth = upstreamStages.max() ?? 1
         self.hasMaps = route.upstreams.contains { $0.stage.each != nil }
         self.readsClientHeaders = route.upstreams.contains { upstream in
             ([upstream.url] + upstream.replicas).contains { $0.references.contains { $0.kind == .header } }
