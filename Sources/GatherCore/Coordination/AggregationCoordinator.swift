@@ -5,7 +5,7 @@
 /// transfers, the timer, health bookkeeping, writing — and reports what came of them.
 public struct AggregationCoordinator: Sendable {
     public internal(set) var machine: FanOut
-    /// One per upstream, in route order.
+    /// One per entry of `machine.outcomes`: the upstreams in route order, then maps' calls.
     public internal(set) var slots: [UpstreamSlot]
     /// `merge: vote`: decides early, as soon as K agree or agreement became impossible.
     private var tally: VoteTally?

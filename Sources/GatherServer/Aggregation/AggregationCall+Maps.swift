@@ -65,8 +65,15 @@ extension AggregationCall {
                     }
                 }
             }
-            if problem == nil, case .success(let (rendered, upstreamHeaders)) =
+            if problem == nil, case .success(let (rendered, headersRendered)) =
                 Self.render(spec, callValues, forwarded: forwarded, identity: identity) {
+                var upstreamHeaders = headersRendered
+                // The call's body is JSON built here, whatever the client labelled its own (a
+                // Content-Type the route file sets still wins).
+                if sendsBody, !spec.headers.contains(where: { $0.name.lowercased() == "content-type" }) {
+                    upstreamHeaders.removeAll { $0.0.lowercased() == "content-type" }
+                    upstreamHeaders.append(("Content-Type", "application/json"))
+                }
                 urls.append(rendered)
                 headers.append(upstreamHeaders)
             } else {
