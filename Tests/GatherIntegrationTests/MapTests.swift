@@ -70,6 +70,32 @@ struct MapTests {
         }
     }
 
+    @Test("a map's calls share the upstream's max_in_flight: they wait for a place, never more than 2 at the upstream")
+    func callsShareMaxInFlight() async throws {
+        try await Self.with({ path in
+            path.hasPrefix("/r/") ? (#"{"list":[1]}"#, .milliseconds(30)) : nil
+        }, routes: { port in """
+            routes:
+              - name: each
+                match: { method: POST, path: /each }
+                deadline: 3s
+                upstreams:
+                  - name: r
+                    url: "http://127.0.0.1:\(port)/r/{item/id}"
+                    items: /list
+                    max_in_flight: 2
+                    each: { from: body, items: /ids }
+                merge: { mode: concat, provenance: false }
+            """ }) { harness, backend in
+            let response = await harness.client.request("POST", "/each", headers: [("Content-Type", "application/json")],
+                                                        body: Self.ids((0..<6).map { "ok\($0)" }))
+            #expect(response.status == 200)
+            #expect(response["/items"]?.arrayValue?.count == 6)
+            #expect(backend.requests.count == 6)
+            #expect(backend.peakInFlight == 2)
+        }
+    }
+
     private static let itemRoutes: (Int) -> String = { port in """
         routes:
           - name: each

@@ -26,6 +26,14 @@ extension AggregationCoordinator {
         return [.releaseSlot(upstream: id.upstream, replica: replica)] + run(actions, now: now)
     }
 
+    /// A map's call waits for a `max_in_flight` place (a later `granted(upstream:replica:now:)`
+    /// sends it); meanwhile it is not in flight.
+    public mutating func park(_ attempt: AttemptRequest, ticket: UInt64) {
+        inFlight.removeAll { $0 == attempt.id }
+        slots[attempt.id.upstream].ticket = ticket
+        slots[attempt.id.upstream].parked = attempt
+    }
+
     /// Whether entry `index` is a call of a map (not a route upstream itself).
     public func isMapCall(_ index: Int) -> Bool {
         index < entryCall.count && entryCall[index] != nil

@@ -1,4 +1,5 @@
 import GatherCore
+import NIOCore
 
 /// What one request keeps for its maps (`each:`), beside the urls and headers of every entry.
 struct MapCalls {
@@ -10,6 +11,8 @@ struct MapCalls {
     var clientBody: JSONDocument?
     /// Per map (route index): the document its items are in and their positions.
     var sources: [Int: (document: JSONDocument, items: [Int])] = [:]
+    /// Call entries whose primary has been through the upstream's admission.
+    var admitted: Set<Int> = []
 }
 
 /// A map upstream, when it is due, becomes one call per item or batch: each is rendered here
@@ -87,6 +90,28 @@ extension AggregationCall {
             entry += 1
         }
         return coordinator.expand(attempt.id, replica: attempt.replica, into: batches.count, now: now())
+    }
+
+    /// A map's call goes through its upstream's admission like any primary: the circuit may skip
+    /// it, `max_in_flight` may make it wait (parked in the coordinator until granted).
+    func admitCall(_ attempt: AttemptRequest) -> [CoordinatorAction] {
+        let entry = attempt.id.upstream
+        maps.admitted.insert(entry)
+        let index = coordinator.entryUpstream[entry]
+        let upstream = runtime.upstreams[index]
+        let waiter = upstream.spec.maxInFlight == nil ? nil : grants?.waiter(for: entry, health: index)
+        switch upstream.health.admit(now: Int64(NIODeadline.now().uptimeNanoseconds), waiter: waiter) {
+        case .send(let replica):
+            var admitted = attempt
+            admitted.replica = replica
+            return [.transfer(admitted)]
+        case .skip(let reason):
+            return coordinator.cannotSend(attempt.id, replica: attempt.replica, detail: reason.rawValue, admitted: false,
+                                          now: now())
+        case .queued(let ticket):
+            coordinator.park(attempt, ticket: ticket)
+            return []
+        }
     }
 
     static func itemReferences(of upstream: UpstreamSpec) -> [TemplateReference] {

@@ -33,7 +33,7 @@ final class AggregationCall {
     private let startedAt: UInt64
     private var transfers: [(id: AttemptID, handle: TransferHandle, note: AbortNote)] = []
     /// Only for routes with a `max_in_flight` upstream.
-    private let grants: GrantRelay?
+    let grants: GrantRelay?
     /// The coordinator's one timer. A scheduled callback, not a task: no promise and future per
     /// request.
     private var timer: NIOScheduledCallback?
@@ -60,7 +60,7 @@ final class AggregationCall {
             ? GrantRelay(eventLoop: eventLoop, healths: runtime.upstreams.map(\.health)) : nil
         self.grants = grants
         let (plan, skipReasons, tickets) = FanOutPlanner.plan(for: runtime, method: method, now: Int64(startedAt),
-                                                              waiter: grants?.waiter(for:))
+                                                              waiter: grants.map { relay in { relay.waiter(for: $0) } })
         let route = runtime.route
         let vote = route.merge.mode == .vote
             ? (upstreams: route.upstreams.count, needed: route.quorumCount ?? VoteTally.majority(of: route.upstreams.count))
@@ -191,6 +191,8 @@ final class AggregationCall {
                 } else if let problem = maps.problems[entry] {
                     queue += coordinator.cannotSend(attempt.id, replica: attempt.replica, detail: problem, admitted: false,
                                                     now: now())
+                } else if attempt.kind == .primary, coordinator.isMapCall(entry), !maps.admitted.contains(entry) {
+                    queue += admitCall(attempt)
                 } else if urls[entry].isEmpty, let problem = renderDependent(entry) {
                     queue += coordinator.cannotSend(attempt.id, replica: attempt.replica, detail: problem.description,
                                                     now: now())
@@ -202,10 +204,12 @@ final class AggregationCall {
             case .progress(let index):
                 writeProgress(of: index)
             case .releaseSlot(let upstream, let replica):
-                runtime.upstreams[upstream].health.attemptEnded(replica: replica, kind: .primary, end: .abandoned,
+                runtime.upstreams[coordinator.entryUpstream[upstream]].health.attemptEnded(replica: replica, kind: .primary, end: .abandoned,
                                                                 now: Int64(NIODeadline.now().uptimeNanoseconds))
             case .withdrawWait(let upstream, let ticket):
-                if runtime.upstreams[upstream].health.cancelWait(ticket: ticket) { coordinator.waitEnded(upstream: upstream) }
+                if runtime.upstreams[coordinator.entryUpstream[upstream]].health.cancelWait(ticket: ticket) {
+                    coordinator.waitEnded(upstream: upstream)
+                }
             case .schedule(let instant):
                 schedule(at: instant)
             case .answer:
@@ -236,9 +240,6 @@ final class AggregationCall {
         if attempt.kind != .primary {
             guard attempt.kind == .hedge ? health.allowHedge() : health.allowRetry() else { return false }
             health.attemptStarted(replica: attempt.replica, kind: attempt.kind)
-        } else if coordinator.isMapCall(attempt.id.upstream) {
-            // A map's calls were never admitted one by one: each counts in flight from its send.
-            health.attemptStarted(replica: attempt.replica, kind: .primary)
         }
         let replicas = urls[attempt.id.upstream]
         var attemptHeaders = headers[attempt.id.upstream]
@@ -343,13 +344,15 @@ final class GrantRelay: @unchecked Sendable {
         self.healths = healths
     }
 
-    func waiter(for upstream: Int) -> @Sendable (Int) -> Void {
+    /// `upstream` is the entry told of the grant (a map's call has its own); `health` the route
+    /// upstream whose health the slot belongs to, when it differs.
+    func waiter(for upstream: Int, health: Int? = nil) -> @Sendable (Int) -> Void {
         { [self] replica in
             eventLoop.execute {
                 if let call = self.call {
                     call.granted(upstream: upstream, replica: replica)
                 } else {
-                    self.healths[upstream].attemptEnded(replica: replica, kind: .primary, end: .abandoned,
+                    self.healths[health ?? upstream].attemptEnded(replica: replica, kind: .primary, end: .abandoned,
                                                         now: Int64(NIODeadline.now().uptimeNanoseconds))
                 }
             }
