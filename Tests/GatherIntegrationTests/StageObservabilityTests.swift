@@ -79,4 +79,38 @@ struct StageObservabilityTests {
             #expect(call.data.contains(#""data":{"amount":1}"#))
         }
     }
+
+    @Test("a later stage holds no max_in_flight place while it waits for its need: admitted when released")
+    func lateAdmission() async throws {
+        let backends = [
+            Backends.backend("users", [FixturePath(path: "/users/1", body: .text(#"{"org":"o7"}"#), latency: .fixed(.milliseconds(600)))]),
+            Backends.backend("orgs", [FixturePath(path: "/orgs/o7", body: .text(#"{"name":"Engines"}"#))]),
+        ]
+        try await AdminTestbed.with(backends, routes: { ports in """
+            routes:
+              - name: late
+                match: { method: GET, path: /late }
+                deadline: 3s
+                upstreams:
+                  - { name: user, url: "http://127.0.0.1:\(ports["users"]!)/users/1" }
+                  - { name: org, url: "http://127.0.0.1:\(ports["orgs"]!)/orgs/{from.user/org}", max_in_flight: 1 }
+                merge: { mode: object }
+            """ }) { bed in
+            let request = Task { await bed.gateway.get("/late") }
+            var upstreams = await bed.admin.get("/upstreams")
+            for _ in 0..<200 where upstreams["/routes/0/upstreams/0/in_flight"] != .int(1) {
+                try await Task.sleep(for: .milliseconds(5))
+                upstreams = await bed.admin.get("/upstreams")
+            }
+            #expect(upstreams["/routes/0/upstreams/0/in_flight"] == .int(1), "the user's request is out")
+            #expect(upstreams["/routes/0/upstreams/1/in_flight"] == .int(0), "org waits for the user without a place")
+            let response = await request.value
+            #expect(response.status == 200)
+            #expect(response["/data/name"] == .string("Engines"))
+            #expect(response.upstreamStatus("org") == "ok")
+            let after = await bed.admin.get("/upstreams")
+            #expect(after["/routes/0/upstreams/1/in_flight"] == .int(0))
+            #expect(after["/routes/0/upstreams/1/primaries"] == .int(1))
+        }
+    }
 }

@@ -1,8 +1,8 @@
 extension AggregationCoordinator {
     /// The shell could not build a released dependent's request (`detail`: "needs user: /org_id
-    /// missing"): the upstream is skipped unsent, with its dependents, and the `max_in_flight`
-    /// place its primary was admitted to goes back.
-    /// A map's call was never admitted (`admitted: false`): it has no place to give back.
+    /// missing"), or its admission refused it ("circuit open"): the upstream is skipped unsent,
+    /// with its dependents. `admitted`: its primary holds a `max_in_flight` place to give back
+    /// (later stages and maps' calls are admitted only when sent, so they hold none).
     public mutating func cannotSend(_ id: AttemptID, replica: Int, detail: String, admitted: Bool = true,
                                     now: Int64) -> [CoordinatorAction] {
         inFlight.removeAll { $0 == id }
@@ -13,8 +13,8 @@ extension AggregationCoordinator {
     }
 
     /// A map upstream's primary became `count` calls (items, or batches): each gets an entry and
-    /// a slot; the parent's admitted `max_in_flight` place goes back (each call counts its own).
-    public mutating func expand(_ id: AttemptID, replica: Int, into count: Int, now: Int64) -> [CoordinatorAction] {
+    /// a slot (a map is never admitted itself; each call is, when it is sent).
+    public mutating func expand(_ id: AttemptID, into count: Int, now: Int64) -> [CoordinatorAction] {
         inFlight.removeAll { $0 == id }
         guard !machine.isFinished else { return [] }
         let (calls, actions) = machine.expand(id, into: count, now: now)
@@ -23,7 +23,7 @@ extension AggregationCoordinator {
             entryUpstream.append(id.upstream)
             entryCall.append(position)
         }
-        return [.releaseSlot(upstream: id.upstream, replica: replica)] + run(actions, now: now)
+        return run(actions, now: now)
     }
 
     /// A map's call waits for a `max_in_flight` place (a later `granted(upstream:replica:now:)`

@@ -30,7 +30,8 @@ public struct AggregationCoordinator: Sendable {
         slots = plan.upstreams.indices.map { index in
             let planned = plan.upstreams[index]
             return UpstreamSlot(detail: skipReasons[index],
-                                unsentPrimary: planned.skipped || tickets[index] != nil ? nil : planned.primaryReplica,
+                                unsentPrimary: planned.skipped || tickets[index] != nil || !planned.needs.isEmpty || planned.isMap
+                                    ? nil : planned.primaryReplica,
                                 ticket: tickets[index])
         }
         tally = vote.map { VoteTally(upstreams: $0.upstreams, needed: $0.needed) }

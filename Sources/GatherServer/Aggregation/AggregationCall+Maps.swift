@@ -11,7 +11,7 @@ struct MapCalls {
     var clientBody: JSONDocument?
     /// Per map (route index): the document its items are in and their positions.
     var sources: [Int: (document: JSONDocument, items: [Int])] = [:]
-    /// Call entries whose primary has been through the upstream's admission.
+    /// Entries admitted late (later stages, maps' calls) whose primary has been through it.
     var admitted: Set<Int> = []
 }
 
@@ -41,7 +41,8 @@ extension AggregationCall {
         }
         guard let document, let array = document.resolve(each.items), document.kind(array) == .array else {
             let reason = document == nil ? "\(sourceName) is not JSON" : "\(each.items) is not an array in \(sourceName)"
-            return coordinator.cannotSend(attempt.id, replica: attempt.replica, detail: "each: \(reason)", now: now())
+            return coordinator.cannotSend(attempt.id, replica: attempt.replica, detail: "each: \(reason)", admitted: false,
+                                          now: now())
         }
         var base = values
         if let problem = DependencyValues.fill(&base, for: UpstreamStage.fromReferences(of: spec), body: { name in
@@ -49,7 +50,8 @@ extension AggregationCall {
                   case .indexed(let answer)? = coordinator.slots[need].payload else { return nil }
             return answer.body
         }) {
-            return coordinator.cannotSend(attempt.id, replica: attempt.replica, detail: problem.description, now: now())
+            return coordinator.cannotSend(attempt.id, replica: attempt.replica, detail: problem.description, admitted: false,
+                                          now: now())
         }
         let items = document.elements(of: array)
         maps.sources[index] = (document, items)
@@ -89,12 +91,17 @@ extension AggregationCall {
             }
             entry += 1
         }
-        return coordinator.expand(attempt.id, replica: attempt.replica, into: batches.count, now: now())
+        return coordinator.expand(attempt.id, into: batches.count, now: now())
     }
 
-    /// A map's call goes through its upstream's admission like any primary: the circuit may skip
-    /// it, `max_in_flight` may make it wait (parked in the coordinator until granted).
-    func admitCall(_ attempt: AttemptRequest) -> [CoordinatorAction] {
+    /// Later stages and maps' calls are admitted when they are sent, not when the request starts.
+    func admitsLate(_ entry: Int) -> Bool {
+        coordinator.isMapCall(entry) || (entry < runtime.needIndices.count && !runtime.needIndices[entry].isEmpty)
+    }
+
+    /// Such a primary goes through its upstream's admission now: the circuit may skip it,
+    /// `max_in_flight` may make it wait (parked in the coordinator until granted).
+    func admitLate(_ attempt: AttemptRequest) -> [CoordinatorAction] {
         let entry = attempt.id.upstream
         maps.admitted.insert(entry)
         let index = coordinator.entryUpstream[entry]

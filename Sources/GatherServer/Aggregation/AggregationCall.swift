@@ -191,11 +191,11 @@ final class AggregationCall {
                 } else if let problem = maps.problems[entry] {
                     queue += coordinator.cannotSend(attempt.id, replica: attempt.replica, detail: problem, admitted: false,
                                                     now: now())
-                } else if attempt.kind == .primary, coordinator.isMapCall(entry), !maps.admitted.contains(entry) {
-                    queue += admitCall(attempt)
                 } else if urls[entry].isEmpty, let problem = renderDependent(entry) {
                     queue += coordinator.cannotSend(attempt.id, replica: attempt.replica, detail: problem.description,
-                                                    now: now())
+                                                    admitted: false, now: now())
+                } else if attempt.kind == .primary, admitsLate(entry), !maps.admitted.contains(entry) {
+                    queue += admitLate(attempt)
                 } else if !startTransfer(attempt) {
                     queue += coordinator.refused(attempt.id, now: now())
                 }

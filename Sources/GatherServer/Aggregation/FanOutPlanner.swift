@@ -20,7 +20,10 @@ enum FanOutPlanner {
             var primaryReplica = 0
             var skipped = false
             var ticket: UInt64?
-            switch upstream.health.admit(now: now, waiter: spec.maxInFlight == nil ? nil : waiter?(index)) {
+            // A later stage (or a map, whose calls are admitted one by one) is admitted when it is
+            // released, so that it holds no place while it waits for its needs.
+            let admitsLater = !runtime.needIndices[index].isEmpty || spec.stage.each != nil
+            switch admitsLater ? .send(replica: 0) : upstream.health.admit(now: now, waiter: spec.maxInFlight == nil ? nil : waiter?(index)) {
             case .send(let replica):
                 primaryReplica = replica
                 skipReasons.append(nil)
