@@ -131,6 +131,7 @@ final class FixtureConnectionHandler: ChannelInboundHandler {
                 switch fixture.body {
                 case let .bytes(bytes): body = bytes
                 case .echo: body = FixtureEcho.body(head: request.head, body: request.body)
+                case .enrich(let members): body = FixtureEcho.enriched(request.body, adding: members)
                 }
             case .injectedError:
                 contentType = "application/json"

@@ -53,3 +53,31 @@ enum FixtureEcho {
         return spaced.removingPercentEncoding ?? spaced
     }
 }
+
+extension FixtureEcho {
+    /// `enrich:`: the request body with `members` added to each object item (see `FixtureBody.enrich`);
+    /// a body that is not JSON is answered `{"error": …}`.
+    static func enriched(_ body: [UInt8], adding members: JSONObject) -> [UInt8] {
+        func enrich(_ items: [JSONValue]) -> JSONValue {
+            .array(items.map { item in
+                guard case .object(var object) = item else { return item }
+                for (key, value) in members.members { object[key] = value }
+                return .object(object)
+            })
+        }
+        guard let value = try? JSONParser.parse(body) else {
+            return JSONValue.object(JSONObject([("error", .string("enrich: the request body is not JSON"))])).serialized()
+        }
+        switch value {
+        case .array(let items):
+            return enrich(items).serialized()
+        case .object(var object):
+            for (key, member) in object.members {
+                if case .array(let items) = member { object[key] = enrich(items) }
+            }
+            return JSONValue.object(object).serialized()
+        default:
+            return value.serialized()
+        }
+    }
+}

@@ -9,7 +9,7 @@ struct FixtureFileParser {
 
     static let backendKeys = ["name", "port", "seed", "paths"]
     static let pathKeys = [
-        "path", "method", "body", "json", "text", "echo", "status", "content_type", "latency",
+        "path", "method", "body", "json", "text", "echo", "enrich", "status", "content_type", "latency",
         "error", "stall", "reset", "garbage", "oversized", "drip", "truncate",
     ]
 
@@ -99,10 +99,10 @@ struct FixtureFileParser {
     }
 
     private func parseBody(_ entries: [String: (key: Node, value: Node)], pathEntry: Node) throws -> (FixtureBody, String) {
-        let sources = ["body", "json", "text", "echo"].filter { entries[$0] != nil }
+        let sources = ["body", "json", "text", "echo", "enrich"].filter { entries[$0] != nil }
         guard sources.count == 1, let source = sources.first, let node = entries[source]?.value else {
             let found = sources.isEmpty ? "none" : sources.joined(separator: ", ")
-            throw reader.error(at: pathEntry, "a path needs exactly one of body, json, text or echo (found: \(found))")
+            throw reader.error(at: pathEntry, "a path needs exactly one of body, json, text, echo or enrich (found: \(found))")
         }
         switch source {
         case "body":
@@ -116,6 +116,11 @@ struct FixtureFileParser {
             return (.bytes(try reader.json(node).serialized()), "application/json")
         case "text":
             return (.text(try reader.string(node, what: "text")), "text/plain; charset=utf-8")
+        case "enrich":
+            guard case .object(let members) = try reader.json(node) else {
+                throw reader.error(at: node, "enrich must be a mapping of the members to add to each item")
+            }
+            return (.enrich(members), "application/json")
         default:
             guard try reader.bool(node, what: "echo") else {
                 throw reader.error(at: node, "echo: false serves nothing; remove it or give a body")

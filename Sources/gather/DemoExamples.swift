@@ -4,9 +4,11 @@ struct DemoExamples {
     let title: String
     let target: String
     var flags = ""
+    /// Extra curl arguments after the flags (a request body).
+    var arguments = ""
 
     func curl(host: String, port: Int) -> String {
-        "curl -s\(flags) 'http://\(host):\(port)\(target)'"
+        "curl -s\(flags)\(arguments) 'http://\(host):\(port)\(target)'"
     }
 
     static let all: [DemoExamples] = [
@@ -22,8 +24,12 @@ struct DemoExamples {
                      target: "/catalog?q=lamp"),
         DemoExamples(route: "prices", title: "Price comparison: three shapes mapped to one, cheapest offer per SKU first, answered once 2 of 3 shops replied (quorum)",
                      target: "/prices?q=headphones"),
-        DemoExamples(route: "profile", title: "API composition: a user's profile with their orders under \"orders\", one call, two services",
+        DemoExamples(route: "profile", title: "API composition in two stages: a user's profile with their orders, and their organisation fetched by the user's org_id",
                      target: "/profile/1"),
+        DemoExamples(route: "search-priced", title: "Search, then a live price for each result: one call per product the moment the search answers, each answer attached under \"live\"",
+                     target: "/search-priced?q=headphones"),
+        DemoExamples(route: "enrich", title: "Batch enrichment: 200 records in 8 calls of 25, 8 in parallel, min_ok 95% of the calls; the enricher fails 1 call in 10 (a partial batch shows)",
+                     target: "/enrich", arguments: " -H 'Content-Type: application/json' --data @fixtures/enrich-200.json"),
         DemoExamples(route: "item", title: "Multi-region read: the first region to answer wins; its bytes come back unchanged (see Gather-Winner)",
                      target: "/items/42", flags: "i"),
         DemoExamples(route: "config", title: "Consensus read: three replicas vote, the stale one is outvoted (votes: 2 of 3)",

@@ -13,6 +13,10 @@ enum RouteSummary {
         if route.complete != .first { line += ", merge \(route.merge.mode.rawValue)" }
         if route.merge.mode == .vote, let needed = route.quorumCount { line += " (\(needed) of \(count) must agree)" }
         if hedged > 0 { line += ", \(hedged) hedged" }
+        let depth = route.stageDepth
+        if depth > 1 { line += ", \(depth) stages" }
+        let maps = route.upstreams.filter { $0.stage.each != nil }.map(\.name)
+        if !maps.isEmpty { line += ", map\(maps.count == 1 ? "" : "s") \(maps.joined(separator: ", "))" }
         return line
     }
 }

@@ -98,7 +98,7 @@ struct FixtureParseTests {
         ("backends:\n  - name: a\n    port: 1\n    paths:\n      - path: /x\n        body: missing.json\n",
          "test.yaml:6:15: cannot read body file 'missing.json'"),
         ("backends:\n  - name: a\n    port: 1\n    paths:\n      - path: /x\n        json: 1\n        text: two\n",
-         "test.yaml:5:9: a path needs exactly one of body, json, text or echo"),
+         "test.yaml:5:9: a path needs exactly one of body, json, text, echo or enrich"),
         ("backends:\n  - name: a\n    port: 1\n    paths:\n      - path: /x\n        json: [1, 2\n",
          "test.yaml:7:1: invalid YAML"),
         ("backends:\n  - name: a\n    port: 1\n    paths: [{path: /x, json: 1}]\n  - name: a\n    port: 2\n    paths: [{path: /y, json: 1}]\n",
@@ -132,8 +132,8 @@ struct FixtureParseTests {
         let ports = Dictionary(uniqueKeysWithValues: set.backends.map { ($0.name, $0.port) })
         #expect(ports == [
             "engine-a": 9101, "engine-b": 9102, "engine-c": 9103, "shop-a": 9201, "shop-b": 9202, "shop-c": 9203,
-            "profile": 9301, "orders": 9302, "region-eu": 9401, "region-us": 9402, "chaos": 9501,
-            "replica-1": 9601, "replica-2": 9602, "replica-3": 9603,
+            "profile": 9301, "orders": 9302, "orgs": 9303, "region-eu": 9401, "region-us": 9402, "chaos": 9501,
+            "replica-1": 9601, "replica-2": 9602, "replica-3": 9603, "live-prices": 9701, "enricher": 9702,
         ])
         let chaos = try #require(set.backends.first { $0.name == "chaos" })
         #expect(Set(chaos.paths.map(\.path)) == ["/reset", "/garbage", "/huge", "/truncate", "/drip", "/error", "/notjson", "/echo"])
@@ -167,5 +167,19 @@ struct FixtureParseTests {
         text = text.replacingOccurrences(of: "://www.", with: "://").replacingOccurrences(of: ":443/", with: "/")
         while text.hasSuffix("/") { text.removeLast() }
         return text
+    }
+}
+
+@Suite("Fixture enrich bodies")
+struct FixtureEnrichTests {
+    @Test("enrich adds members to the items of an array body, or of each array in an object body")
+    func enrichesItems() throws {
+        let add = JSONObject([("tier", .string("gold"))])
+        let array = FixtureEcho.enriched(Array(#"[{"id":1},2]"#.utf8), adding: add)
+        #expect(String(decoding: array, as: UTF8.self) == #"[{"id":1,"tier":"gold"},2]"#)
+        let wrapped = FixtureEcho.enriched(Array(#"{"records":[{"id":1,"tier":"x"}],"n":1}"#.utf8), adding: add)
+        #expect(String(decoding: wrapped, as: UTF8.self) == #"{"records":[{"id":1,"tier":"gold"}],"n":1}"#)
+        let bad = FixtureEcho.enriched(Array("nope".utf8), adding: add)
+        #expect(String(decoding: bad, as: UTF8.self) == #"{"error":"enrich: the request body is not JSON"}"#)
     }
 }

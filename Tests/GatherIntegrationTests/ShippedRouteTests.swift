@@ -1,3 +1,4 @@
+import Foundation
 import GatherCore
 import Testing
 
@@ -106,7 +107,7 @@ struct ShippedRouteTests {
         }
     }
 
-    @Test("profile: the user object with the orders list grouped under \"orders\"")
+    @Test("profile: the user object with the orders list grouped under \"orders\" and the organisation under \"organisation\"")
     func profileComposition() async throws {
         try await Self.withShipped { harness in
             let response = await harness.get("/profile/1")
@@ -114,6 +115,63 @@ struct ShippedRouteTests {
             #expect(response["/data/name"] == .string("Ada Lovelace"))
             #expect(response["/data/orders"]?.arrayValue?.count == 3)
             #expect(response["/summary/order_count"] == .int(3))
+            // The second stage: the organisation fetched by the user's org_id.
+            #expect(response["/data/organisation/name"] == .string("Analytical Engines Ltd"))
+            #expect(response.upstreamStatus("org") == "ok")
+        }
+    }
+
+    @Test("profile: a user without org_id keeps the profile, org is skipped with the reason; no user is a 502")
+    func profileStages() async throws {
+        try await Self.withShipped { harness in
+            let noOrg = await harness.get("/profile/3")
+            #expect(noOrg.status == 200)
+            #expect(noOrg["/partial"] == .bool(true))
+            #expect(noOrg.upstreamStatus("org") == "skipped")
+            #expect(noOrg["/upstreams/org/error"] == .string("needs user: /org_id missing"))
+            #expect(noOrg["/data/name"] == .string("Alan Turing"))
+            // The user is required: orders alone make no profile, whatever min_ok says.
+            let noUser = await harness.get("/profile/99")
+            #expect(noUser.status == 502)
+            #expect(noUser.upstreamStatus("user") == "bad_status")
+            #expect(noUser["/upstreams/org/error"] == .string("needs user: bad_status"))
+        }
+    }
+
+    @Test("search-priced: every search result with its live price attached under \"live\", in search order")
+    func searchPriced() async throws {
+        try await Self.withShipped { harness in
+            let response = await harness.get("/search-priced?q=headphones")
+            #expect(response.status == 200)
+            #expect(response["/partial"] == .bool(false))
+            let items = try #require(response["/items"]?.arrayValue)
+            #expect(items.count == 7)
+            #expect(response["/items/0/product_code"] == .string("SKU-1001"))
+            #expect(response["/items/0/live/price"] == .double(329.0) || response["/items/0/live/price"] == .int(329))
+            #expect(response["/items/6/live/sku"] == .string("SKU-1010"))
+            #expect(response["/upstreams/price[6]/status"] == .string("ok"))
+        }
+    }
+
+    @Test("enrich: 200 records in 8 batches of 25; the flaky enricher's failed batches are missing, in order, and decide the status")
+    func batchEnrichment() async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let body = try [UInt8](Data(contentsOf: root.appendingPathComponent("fixtures/enrich-200.json")))
+        try await Self.withShipped { harness in
+            let response = await harness.client.request("POST", "/enrich", headers: [("Content-Type", "application/json")],
+                                                        body: body)
+            let statuses = (0..<8).map { response["/upstreams/enrich[\($0)]/status"]?.stringValue }
+            #expect(statuses.allSatisfy { $0 == "ok" || $0 == "bad_status" })
+            let ok = statuses.filter { $0 == "ok" }.count
+            let items = try #require(response["/items"]?.arrayValue)
+            #expect(items.count == 25 * ok)
+            // min_ok 95% of 8 calls is all 8.
+            #expect(response.status == (ok == 8 ? 200 : 502))
+            #expect(response["/partial"] == .bool(ok < 8))
+            #expect(items.first?.objectValue?["enriched"] == .bool(true))
+            // Records keep their order: ids ascend through the ok batches.
+            let ids = items.compactMap { $0.objectValue?["id"]?.numberValue }
+            #expect(ids == ids.sorted())
         }
     }
 

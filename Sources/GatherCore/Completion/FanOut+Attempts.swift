@@ -4,6 +4,7 @@ extension FanOut {
                                  _ actions: inout [FanOutAction]) {
         skipSettledPrimaries()
         let nobodyWaiting = nextPrimary >= progress.count && slotQueueHead >= slotQueue.count
+            && releasedQueueHead >= releasedQueue.count
         if nobodyWaiting && inFlightTotal < parallelLimit {
             send(upstream, kind: kind, now: now, &actions)
         } else {
@@ -21,6 +22,10 @@ extension FanOut {
                 let upstream = nextPrimary
                 nextPrimary += 1
                 send(upstream, kind: .primary, now: now, &actions)
+                continue
+            }
+            if let released = nextReleased() {
+                send(released, kind: .primary, now: now, &actions)
                 continue
             }
             guard slotQueueHead < slotQueue.count else { break }
@@ -41,7 +46,7 @@ extension FanOut {
     }
 
     mutating func skipSettledPrimaries() {
-        while nextPrimary < progress.count && progress[nextPrimary].isFinal {
+        while nextPrimary < progress.count && (progress[nextPrimary].isFinal || progress[nextPrimary].waitingOn > 0) {
             nextPrimary += 1
         }
     }

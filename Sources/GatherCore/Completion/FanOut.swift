@@ -39,6 +39,18 @@ public struct FanOut: Sendable {
     /// Draws the retry backoff's jitter; nil: no jitter.
     var jitter: SplitMixGenerator?
     let quorumNeeded: Int
+    /// `dependents[i]`: the upstreams whose needs include i.
+    var dependents: [[Int]]
+    /// Upstreams turned into a map's calls (see `expand`): they are not entries of the answer.
+    public internal(set) var expandedCount = 0
+    /// Maps not expanded (nor settled) yet.
+    var mapsPending = 0
+    /// Released dependents the primary cursor had already passed, in release order.
+    var releasedQueue: [Int] = []
+    var releasedQueueHead = 0
+    /// `required: true` upstreams not final yet, and whether one ended other than `ok`.
+    var requiredPending = 0
+    public internal(set) var requiredFailed = false
 
     public init(plan: FanOutPlan, now: Int64) {
         self.plan = plan
@@ -54,6 +66,14 @@ public struct FanOut: Sendable {
         var progress: [UpstreamProgress] = []
         var settledOrder: [Int] = []
         var pending = 0
+        var dependents: [[Int]] = Array(repeating: [], count: count)
+        for (index, upstream) in plan.upstreams.enumerated() {
+            for need in Set(upstream.needs) where need >= 0 && need < count && need != index {
+                dependents[need].append(index)
+            }
+        }
+        self.dependents = dependents
+        var requiredPending = 0
         outcomes.reserveCapacity(count)
         progress.reserveCapacity(count)
         settledOrder.reserveCapacity(count)
@@ -66,15 +86,22 @@ public struct FanOut: Sendable {
             } else {
                 outcomes.append(UpstreamOutcome())
                 pending += 1
+                if upstream.required { requiredPending += 1 }
+                if upstream.isMap { mapsPending += 1 }
             }
             progress.append(state)
         }
+        self.requiredPending = requiredPending
         self.outcomes = outcomes
         self.progress = progress
         self.settledOrder = settledOrder
         pendingCount = pending
         attempts = []
         attempts.reserveCapacity(count)
+        for (index, upstream) in plan.upstreams.enumerated() where upstream.skipped {
+            if upstream.required { requiredFailed = true }
+            blockDependents(of: index, status: .skipped, at: now)
+        }
     }
 
     /// Sends the first primaries (as many as `maxParallel` allows). Only the first call acts.
@@ -162,7 +189,7 @@ public struct FanOut: Sendable {
     /// 200 when there are at least `minOK` successes; otherwise 504 if any upstream timed
     /// out, else 502.
     public var responseStatus: Int {
-        if successCount >= plan.minOK { return 200 }
+        if successCount >= minOKNeeded && !requiredFailed { return 200 }
         return outcomes.contains { $0.status == .timeout } ? 504 : 502
     }
 

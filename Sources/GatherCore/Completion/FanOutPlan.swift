@@ -16,6 +16,9 @@ public struct FanOutPlan: Sendable, Equatable {
     /// Seeds the retry backoff's jitter (see `FanOut.nextBackoff`); nil waits exactly the
     /// backoff, for tests that check instants. The server always sets one.
     public var retryJitterSeed: UInt64?
+    /// `min_ok` written as a percentage: resolved against the entries of the answer once a map's
+    /// calls are known (each call is one), instead of `minOK`.
+    public var minOKPercent: Double?
 
     public init(upstreams: [PlannedUpstream], rule: CompletionRule = .all, quorum: Int = 1,
                 minOK: Int = 1, maxParallel: Int = .max, deadline: Int64, retryJitterSeed: UInt64? = nil) {

@@ -15,6 +15,15 @@ public struct PlannedUpstream: Sendable, Equatable {
     public var retry: PlannedRetry?
     /// Never sent (circuit open, or shed); final as `.skipped` from the start.
     public var skipped: Bool
+    /// Upstreams (indices in the plan) that must be `ok` before this one is sent; one that ends
+    /// otherwise skips this one (cancels it, when it was cancelled).
+    public var needs: [Int] = []
+    /// The answer is 502/504 unless this upstream ends `ok`; once it has failed, nothing else
+    /// is waited for.
+    public var required = false
+    /// A map (`each:`): its primary becomes its calls (`FanOut.expand`), so until then the
+    /// machine cannot tell how many upstreams the rule counts.
+    public var isMap = false
 
     public init(replicaCount: Int = 1, primaryReplica: Int = 0, timeout: Int64,
                 hedgeAfter: Int64? = nil, hedgeMax: Int = 1, retry: PlannedRetry? = nil,

@@ -10,6 +10,12 @@ public struct UpstreamOutcome: Sendable, Equatable {
     public var hedged: Bool
     public var wonBy: AttemptKind?
     public var winningAttempt: AttemptID?
+    /// Skipped (or cancelled) without being sent because this need ended other than `ok`.
+    public var blockedBy: Int?
+    /// How that need ended.
+    public var blockedStatus: UpstreamStatus?
+    /// A map: the entries its calls became (status stays nil; the calls are reported instead).
+    public var calls: Range<Int>?
 
     public init(status: UpstreamStatus? = nil, httpStatus: Int? = nil, finishedAt: Int64? = nil,
                 attempts: Int = 0, hedged: Bool = false, wonBy: AttemptKind? = nil,

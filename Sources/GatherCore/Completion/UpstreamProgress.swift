@@ -34,6 +34,9 @@ struct UpstreamProgress: Sendable {
     var nextTimer = UpstreamProgress.never
     var lastFailure = UpstreamStatus.error
     var lastFailureHTTPStatus: Int?
+    /// Needs not `ok` yet: while above 0 the upstream is held, never sent.
+    var waitingOn: Int
+    let required: Bool
 
     init(_ upstream: PlannedUpstream) {
         replicaCount = max(1, upstream.replicaCount)
@@ -53,5 +56,7 @@ struct UpstreamProgress: Sendable {
         retryLimit = retriesLeft
         backoff = max(0, upstream.retry?.backoff ?? 0)
         expectedLatency = max(0, upstream.retry?.expectedLatency ?? 0)
+        waitingOn = Set(upstream.needs).count
+        required = upstream.required
     }
 }

@@ -4,19 +4,23 @@
 /// time injected; the shell (GatherServer's `AggregationCall`) only performs the actions —
 /// transfers, the timer, health bookkeeping, writing — and reports what came of them.
 public struct AggregationCoordinator: Sendable {
-    public private(set) var machine: FanOut
-    /// One per upstream, in route order.
-    public private(set) var slots: [UpstreamSlot]
+    public internal(set) var machine: FanOut
+    /// One per entry of `machine.outcomes`: the upstreams in route order, then maps' calls.
+    public internal(set) var slots: [UpstreamSlot]
     /// `merge: vote`: decides early, as soon as K agree or agreement became impossible.
     private var tally: VoteTally?
     private let progressive: Bool
     /// Upstreams of `machine.settledOrder` already looked at.
     private var settledSeen = 0
     /// Attempts handed out as `.transfer` and not yet finished or aborted.
-    private var inFlight: [AttemptID] = []
+    var inFlight: [AttemptID] = []
     private var timerAt: Int64?
     /// The answer went out, or the client left: nothing more is written.
     public private(set) var answered = false
+    /// Per entry of `machine.outcomes`: the route upstream it belongs to, and for a map's call
+    /// its index among that map's calls (route upstreams are entries 0..<n, themselves).
+    public internal(set) var entryUpstream: [Int] = []
+    public internal(set) var entryCall: [Int?] = []
 
     /// `skipReasons[i]` says why upstream i is not sent at all; `tickets[i]` that it waits for a
     /// `max_in_flight` place (a later `granted`); `vote` is (upstreams, needed) for `merge: vote`.
@@ -26,10 +30,13 @@ public struct AggregationCoordinator: Sendable {
         slots = plan.upstreams.indices.map { index in
             let planned = plan.upstreams[index]
             return UpstreamSlot(detail: skipReasons[index],
-                                unsentPrimary: planned.skipped || tickets[index] != nil ? nil : planned.primaryReplica,
+                                unsentPrimary: planned.skipped || tickets[index] != nil || !planned.needs.isEmpty || planned.isMap
+                                    ? nil : planned.primaryReplica,
                                 ticket: tickets[index])
         }
         tally = vote.map { VoteTally(upstreams: $0.upstreams, needed: $0.needed) }
+        entryUpstream = Array(plan.upstreams.indices)
+        entryCall = Array(repeating: nil, count: plan.upstreams.count)
         self.progressive = progressive
     }
 
@@ -114,7 +121,7 @@ public struct AggregationCoordinator: Sendable {
     /// The machine's min_ok verdict, except for a vote: 200 only when K agreed.
     public var answerStatus: Int {
         guard let tally else { return machine.responseStatus }
-        if case .agreed = tally.decision { return 200 }
+        if case .agreed = tally.decision, !machine.requiredFailed { return 200 }
         return machine.outcomes.contains { $0.status == .timeout } ? 504 : 502
     }
 
@@ -123,7 +130,7 @@ public struct AggregationCoordinator: Sendable {
     /// The machine's actions as the shell's, then what they lead to — upstreams that settled
     /// (progress events, votes, which may end the fan-out early) — and finally the answer, so
     /// every `upstream` event goes out before the result.
-    private mutating func run(_ first: [FanOutAction], now: Int64) -> [CoordinatorAction] {
+    mutating func run(_ first: [FanOutAction], now: Int64) -> [CoordinatorAction] {
         var output: [CoordinatorAction] = []
         var pending = first
         var finishing = false

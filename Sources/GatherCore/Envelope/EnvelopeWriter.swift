@@ -71,6 +71,14 @@ public enum EnvelopeWriter {
         if report.hedged {
             writer.writeRaw(",\"hedged\":true")
         }
+        if let calls = report.calls {
+            calls.write(into: &writer)
+            // A folded map that is partial still brought the items of its ok calls.
+            if report.status != .ok, let count = report.count {
+                writer.writeRaw(",\"count\":")
+                writer.writeInt(count)
+            }
+        }
         if report.status == .ok {
             if let wonBy = report.wonBy {
                 writer.writeRaw(",\"won_by\":")

@@ -26,7 +26,14 @@ public enum ServerTimingHeader {
     /// header must never carry a separator, quote or line break, so others become `_`.
     private static func appendToken(_ name: String, to writer: inout JSONWriter) {
         for byte in name.utf8 {
-            writer.writeByte(isTokenByte(byte) ? byte : UInt8(ascii: "_"))
+            // A map's call `price[3]` is `price.3` (brackets are not token characters).
+            if byte == UInt8(ascii: "[") {
+                writer.writeByte(UInt8(ascii: "."))
+            } else if byte == UInt8(ascii: "]") {
+                continue
+            } else {
+                writer.writeByte(isTokenByte(byte) ? byte : UInt8(ascii: "_"))
+            }
         }
     }
 

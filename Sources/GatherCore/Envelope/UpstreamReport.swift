@@ -19,6 +19,8 @@ public struct UpstreamReport: Sendable, Equatable {
     public var cache: CacheResult? = nil
     /// `cache: stale`: how old the stored answer was, in milliseconds.
     public var ageMilliseconds: Double? = nil
+    /// A large map's calls folded into this one report (see `MapCallSummary`).
+    public var calls: MapCallSummary?
 
     public init(name: String, status: UpstreamStatus, httpStatus: Int? = nil, ms: Double, attempts: Int,
                 hedged: Bool = false, wonBy: AttemptKind? = nil, count: Int? = nil, error: String? = nil) {

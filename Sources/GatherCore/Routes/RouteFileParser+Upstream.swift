@@ -3,7 +3,7 @@ import Yams
 extension RouteFileParser {
     static let upstreamKeys = ["name", "url", "shards", "timeout", "items", "map", "weight", "headers", "hedge",
                                "replicas", "retry", "idempotent", "max_in_flight", "circuit", "max_body", "group",
-                               "tls", "http", "max_connections", "cache", "coalesce"]
+                               "tls", "http", "max_connections", "cache", "coalesce"] + stageKeys
     static let maxShards = 10_000
 
     /// One upstream block, expanded into one upstream per shard; empty when it had errors.
@@ -58,6 +58,8 @@ extension RouteFileParser {
         let maxConnections = fields["max_connections"].flatMap { reader.integer($0, "max_connections", in: 1...100_000) }
             ?? context.connection.maxConnections
 
+        let stage = parseStage(fields, name: name, url: url, replicas: replicas, headers: headers)
+
         guard reader.errors.count == errorsBefore, let name, let url else { return [] }
         var upstream = UpstreamSpec(name: name, url: url, replicas: replicas, timeout: timeout ?? context.deadline ?? .zero,
                                     items: items ?? context.mergeItems, map: map, weight: weight, headers: headers,
@@ -65,6 +67,15 @@ extension RouteFileParser {
                                     idempotent: idempotent, maxBody: maxBody, group: group, tls: tls, http: http,
                                     maxConnections: maxConnections, location: reader.location(fields["name"] ?? node))
         applyCaching(fields, context, to: &upstream)
+        upstream.stage = stage
+        if stage.each != nil, let cacheKey = fields.keyNode("cache") ?? fields.keyNode("coalesce") {
+            reader.fail(cacheKey, "a map (each:) is not cached: its calls are sent every time")
+        }
+        if stage.each != nil {
+            // Not even by the route's default.
+            upstream.cache = nil
+            upstream.coalesce = false
+        }
         guard let shards else { return [upstream] }
         return (0..<shards).map { index in
             var shard = upstream
@@ -105,8 +116,8 @@ extension RouteFileParser {
                     reader.fail(node, "\(what) uses {shard} but the upstream has no shards:")
                     valid = false
                 }
-            case .query, .header:
-                continue
+            case .query, .header, .from, .item:
+                continue  // `from`: checked with the route's other upstreams (RouteFileParser+Stages)
             }
         }
         return valid

@@ -97,6 +97,8 @@ struct RouteFileParser {
             reader.fail(tlsNode, "tls applies to https:// upstreams, and this route has none")
         }
 
+        checkStages(upstreams, complete: complete, completeNode: fields["complete"])
+        checkMaps(upstreams, method: method, mergeMode: merge.mode, complete: complete)
         checkThresholds(fields, complete: complete, quorum: quorum, minOK: minOK, mergeMode: merge.mode,
                         upstreamCount: max(upstreams.count, declaredUpstreams))
 

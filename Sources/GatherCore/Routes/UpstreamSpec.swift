@@ -37,6 +37,8 @@ public struct UpstreamSpec: Sendable {
     public var cache: CacheSpec? = nil
     /// `coalesce:` (default: on with `cache`): identical concurrent requests share one transfer.
     public var coalesce = false
+    /// Stages: `needs:`, `{from.NAME/…}`, `required:`.
+    public var stage = UpstreamStage()
 
     public static let defaultMaxBody = 8 << 20
     public static let defaultMaxConnections = 64

@@ -12,6 +12,7 @@ public struct MissingTemplateValue: Error, Sendable, Equatable, CustomStringConv
         case .path: return "missing path parameter '\(reference.name)'"
         case .header: return "missing header '\(reference.name)'"
         case .shard: return "missing shard index"
+        case .from, .item: return "missing value \(reference)"
         }
     }
 }

@@ -2,7 +2,7 @@
 /// `{{` and `}}` stand for literal braces; anything else in braces is an error, so a typo
 /// such as `{qurey.q}` fails at load instead of being sent upstream as text.
 enum TemplateScanner {
-    static let placeholderForms = "{query.NAME}, {path.NAME}, {header.NAME} or {shard}"
+    static let placeholderForms = "{query.NAME}, {path.NAME}, {header.NAME}, {from.UPSTREAM/POINTER}, {item/POINTER} or {shard}"
 
     static func scan(_ text: TemplateSourceText) throws(TemplateSyntaxError) -> [TemplatePiece] {
         var pieces: [TemplatePiece] = []
@@ -51,11 +51,19 @@ enum TemplateScanner {
 
     private static func reference(_ body: Substring) throws(TemplateSyntaxError) -> TemplateReference {
         if body == "shard" { return .shard }
+        if body == "item" || body.hasPrefix("item/") {
+            let pointerText = String(body.dropFirst(4))
+            guard let pointer = JSONPointer(pointerText) else {
+                throw TemplateSyntaxError("invalid JSON pointer '\(pointerText)' in {\(body)} (RFC 6901: '/' between tokens, '~0' for '~', '~1' for '/')")
+            }
+            return TemplateReference(kind: .item, name: "", pointer: pointer)
+        }
         guard let dot = body.firstIndex(of: ".") else {
             throw TemplateSyntaxError("unknown template placeholder {\(body)}: use \(placeholderForms)")
         }
         let source = body[..<dot]
         let name = body[body.index(after: dot)...]
+        if source == "from" { return try fromReference(name, body) }
         let kind: TemplateReference.Kind
         switch source {
         case "query": kind = .query
@@ -77,5 +85,22 @@ enum TemplateScanner {
             throw TemplateSyntaxError("invalid \(kind.rawValue) name '\(name)' in {\(body)}")
         }
         return TemplateReference(kind: kind, name: String(name))
+    }
+
+    /// `from.NAME` (the whole body) or `from.NAME/POINTER`: NAME is an upstream of the route.
+    private static func fromReference(_ text: Substring, _ body: Substring) throws(TemplateSyntaxError) -> TemplateReference {
+        let slash = text.firstIndex(of: "/") ?? text.endIndex
+        let upstream = text[..<slash]
+        let pointerText = String(text[slash...])
+        let validName = !upstream.isEmpty && upstream.utf8.allSatisfy {
+            ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 122) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+        }
+        guard validName else {
+            throw TemplateSyntaxError("{\(body)} must name an upstream (a-z, 0-9, '_', '-') then a JSON pointer: {from.UPSTREAM/POINTER}")
+        }
+        guard let pointer = JSONPointer(pointerText) else {
+            throw TemplateSyntaxError("invalid JSON pointer '\(pointerText)' in {\(body)} (RFC 6901: '/' between tokens, '~0' for '~', '~1' for '/')")
+        }
+        return .from(String(upstream), pointer)
     }
 }

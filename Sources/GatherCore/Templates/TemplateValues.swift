@@ -8,6 +8,9 @@ public struct TemplateValues: Sendable {
     public var headers: [String: String]
     /// The shard index when the template belongs to a sharded upstream.
     public var shard: Int?
+    /// `{from.NAME/POINTER}` values, read from earlier upstreams' answers once they are ok
+    /// (see `DependencyValues`).
+    public var upstreamValues: [TemplateReference: String] = [:]
 
     public init(query: [String: String] = [:], path: [String: String] = [:],
                 headers: [String: String] = [:], shard: Int? = nil) {
@@ -23,6 +26,7 @@ public struct TemplateValues: Sendable {
         case .path: return path[reference.name]
         case .header: return headers[reference.name]
         case .shard: return shard.map { String($0) }
+        case .from, .item: return upstreamValues[reference]
         }
     }
 }

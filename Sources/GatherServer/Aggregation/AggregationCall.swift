@@ -8,34 +8,41 @@ import NIOHTTP1
 /// progressive events, the answer — and reports back what came of it. Lives on the client
 /// connection's event loop; transfer completions hop onto it.
 final class AggregationCall {
-    private let runtime: RouteRuntime
+    let runtime: RouteRuntime
     private let gateway: GatewayContext
     private let eventLoop: EventLoop
-    private let identity: RequestIdentity
-    private let method: String
-    private let body: [UInt8]?
-    /// Rendered per upstream, per replica (index 0 is the url, then the replicas).
-    private let urls: [[String]]
-    private let headers: [[(String, String)]]
+    let identity: RequestIdentity
+    let method: String
+    let body: [UInt8]?
+    /// Rendered per upstream, per replica (index 0 is the url, then the replicas); empty for a
+    /// dependent that reads `{from.…}` until its needs are ok (see AggregationCall+Stages).
+    var urls: [[String]]
+    var headers: [[(String, String)]]
+    /// What the dependents' templates are rendered with, once their needs have answered.
+    let values: TemplateValues
+    let forwarded: [(String, String)]
+    /// Maps (`each:`): per-call bodies and what the answer joins (AggregationCall+Maps).
+    var maps = MapCalls()
     private let respond: (JSONResponse) -> Void
     /// Progressive answers: told of each upstream as it settles, before the final `respond`.
     private let onUpstream: (([UInt8]) -> Void)?
     /// Parent ids for upstream attempts: one per attempt, so a hedge and its primary differ.
     private var spanIDs: SplitMixGenerator
 
-    private var coordinator: AggregationCoordinator
+    var coordinator: AggregationCoordinator
     private let startedAt: UInt64
     private var transfers: [(id: AttemptID, handle: TransferHandle, note: AbortNote)] = []
     /// Only for routes with a `max_in_flight` upstream.
-    private let grants: GrantRelay?
+    let grants: GrantRelay?
     /// The coordinator's one timer. A scheduled callback, not a task: no promise and future per
     /// request.
     private var timer: NIOScheduledCallback?
     /// Upstreams with `cache` or `coalesce`: their keys and how each attempt is served.
-    private let cached: CallCache?
+    let cached: CallCache?
 
     private init(runtime: RouteRuntime, gateway: GatewayContext, eventLoop: EventLoop, identity: RequestIdentity,
                  method: String, body: [UInt8]?, urls: [[String]], headers: [[(String, String)]],
+                 values: TemplateValues, forwarded: [(String, String)],
                  onUpstream: (([UInt8]) -> Void)?, respond: @escaping (JSONResponse) -> Void) {
         self.runtime = runtime
         self.gateway = gateway
@@ -45,6 +52,8 @@ final class AggregationCall {
         self.body = body
         self.urls = urls
         self.headers = headers
+        self.values = values
+        self.forwarded = forwarded
         self.respond = respond
         self.onUpstream = onUpstream
         self.spanIDs = SplitMixGenerator(seed: identity.spanID)
@@ -53,7 +62,7 @@ final class AggregationCall {
             ? GrantRelay(eventLoop: eventLoop, healths: runtime.upstreams.map(\.health)) : nil
         self.grants = grants
         let (plan, skipReasons, tickets) = FanOutPlanner.plan(for: runtime, method: method, now: Int64(startedAt),
-                                                              waiter: grants?.waiter(for:))
+                                                              waiter: grants.map { relay in { relay.waiter(for: $0) } })
         let route = runtime.route
         let vote = route.merge.mode == .vote
             ? (upstreams: route.upstreams.count, needed: route.quorumCount ?? VoteTally.majority(of: route.upstreams.count))
@@ -108,27 +117,20 @@ final class AggregationCall {
         urls.reserveCapacity(route.upstreams.count)
         headers.reserveCapacity(route.upstreams.count)
         for upstream in route.upstreams {
-            var rendered: [String] = []
-            rendered.reserveCapacity(1 + upstream.replicas.count)
-            for index in 0...upstream.replicas.count {
-                switch (index == 0 ? upstream.url : upstream.replicas[index - 1]).render(values) {
-                case .success(let url): rendered.append(url)
-                case .failure(let missing): return .failure(missing)
-                }
+            if let missing = deferredRendering(of: upstream, values) {
+                return .failure(missing)
+            } else if (!upstream.stage.needs.isEmpty && readsEarlierAnswers(upstream)) || upstream.stage.each != nil {
+                urls.append([])
+                headers.append([])
+                continue
             }
-            urls.append(rendered)
-            var upstreamHeaders = forwarded
-            for (name, template) in upstream.headers {
-                switch template.render(values) {
-                case .success(let value):
-                    upstreamHeaders.removeAll { $0.0.lowercased() == name.lowercased() }
-                    upstreamHeaders.append((name, value))
-                case .failure(let missing): return .failure(missing)
-                }
+            switch render(upstream, values, forwarded: forwarded, identity: identity) {
+            case .success(let (rendered, upstreamHeaders)):
+                urls.append(rendered)
+                headers.append(upstreamHeaders)
+            case .failure(let missing):
+                return .failure(missing)
             }
-            upstreamHeaders.append(("X-Request-Id", identity.requestID))
-            if let tracestate = identity.trace.tracestate { upstreamHeaders.append(("tracestate", tracestate)) }
-            headers.append(upstreamHeaders)
         }
         var body: [UInt8]?
         if sendsBody, var buffer = request.body {
@@ -136,7 +138,32 @@ final class AggregationCall {
         }
         return .success(AggregationCall(runtime: runtime, gateway: gateway, eventLoop: eventLoop, identity: identity,
                                         method: head.method.rawValue, body: body, urls: urls, headers: headers,
-                                        onUpstream: onUpstream, respond: respond))
+                                        values: values, forwarded: forwarded, onUpstream: onUpstream, respond: respond))
+    }
+
+    /// One upstream's urls (url, then replicas) and headers.
+    static func render(_ upstream: UpstreamSpec, _ values: TemplateValues, forwarded: [(String, String)],
+                       identity: RequestIdentity) -> Result<([String], [(String, String)]), MissingTemplateValue> {
+        var rendered: [String] = []
+        rendered.reserveCapacity(1 + upstream.replicas.count)
+        for index in 0...upstream.replicas.count {
+            switch (index == 0 ? upstream.url : upstream.replicas[index - 1]).render(values) {
+            case .success(let url): rendered.append(url)
+            case .failure(let missing): return .failure(missing)
+            }
+        }
+        var upstreamHeaders = forwarded
+        for (name, template) in upstream.headers {
+            switch template.render(values) {
+            case .success(let value):
+                upstreamHeaders.removeAll { $0.0.lowercased() == name.lowercased() }
+                upstreamHeaders.append((name, value))
+            case .failure(let missing): return .failure(missing)
+            }
+        }
+        upstreamHeaders.append(("X-Request-Id", identity.requestID))
+        if let tracestate = identity.trace.tracestate { upstreamHeaders.append(("tracestate", tracestate)) }
+        return .success((rendered, upstreamHeaders))
     }
 
     func start() {
@@ -147,7 +174,7 @@ final class AggregationCall {
         perform(coordinator.clientGone(now: now()))
     }
 
-    private func now() -> Int64 {
+    func now() -> Int64 {
         Int64(NIODeadline.now().uptimeNanoseconds &- startedAt)
     }
 
@@ -161,7 +188,20 @@ final class AggregationCall {
             next += 1
             switch action {
             case .transfer(let attempt):
-                if !startTransfer(attempt) { queue += coordinator.refused(attempt.id, now: now()) }
+                let entry = attempt.id.upstream
+                if entry < runtime.route.upstreams.count, runtime.route.upstreams[entry].stage.each != nil {
+                    queue += expandMap(attempt)
+                } else if let problem = maps.problems[entry] {
+                    queue += coordinator.cannotSend(attempt.id, replica: attempt.replica, detail: problem, admitted: false,
+                                                    now: now())
+                } else if urls[entry].isEmpty, let problem = renderDependent(entry) {
+                    queue += coordinator.cannotSend(attempt.id, replica: attempt.replica, detail: problem.description,
+                                                    admitted: false, now: now())
+                } else if attempt.kind == .primary, admitsLate(entry), !maps.admitted.contains(entry) {
+                    queue += admitLate(attempt)
+                } else if !startTransfer(attempt) {
+                    queue += coordinator.refused(attempt.id, now: now())
+                }
                 while let (id, hit) = cached?.takeImmediate() {
                     queue += coordinator.attemptFinished(id, hit.result, payload: hit.payload, detail: hit.detail, now: now())
                 }
@@ -170,10 +210,12 @@ final class AggregationCall {
             case .progress(let index):
                 writeProgress(of: index)
             case .releaseSlot(let upstream, let replica):
-                runtime.upstreams[upstream].health.attemptEnded(replica: replica, kind: .primary, end: .abandoned,
+                runtime.upstreams[coordinator.entryUpstream[upstream]].health.attemptEnded(replica: replica, kind: .primary, end: .abandoned,
                                                                 now: Int64(NIODeadline.now().uptimeNanoseconds))
             case .withdrawWait(let upstream, let ticket):
-                if runtime.upstreams[upstream].health.cancelWait(ticket: ticket) { coordinator.waitEnded(upstream: upstream) }
+                if runtime.upstreams[coordinator.entryUpstream[upstream]].health.cancelWait(ticket: ticket) {
+                    coordinator.waitEnded(upstream: upstream)
+                }
             case .schedule(let instant):
                 schedule(at: instant)
             case .answer:
@@ -185,21 +227,24 @@ final class AggregationCall {
     private func writeProgress(of index: Int) {
         guard let onUpstream else { return }
         let slot = coordinator.slots[index]
+        // An attaching map's call brought a value for its item, not items.
         let mergesItems = runtime.route.merge.mode.mergesItems
+            && runtime.route.upstreams[coordinator.entryUpstream[index]].stage.each?.attach == nil
         var count: Int?
         if mergesItems, case .indexed(let answer)? = slot.payload { count = answer.items.count }
-        var report = UpstreamReports.report(runtime: runtime, index: index, outcome: coordinator.machine.outcomes[index],
-                                            count: count, detail: slot.detail)
+        var report = UpstreamReports.report(runtime: runtime, index: coordinator.entryUpstream[index],
+                                            outcome: coordinator.machine.outcomes[index], count: count, detail: slot.detail,
+                                            name: entryName(index))
         cached?.progressNote(index, outcome: coordinator.machine.outcomes[index])?.apply(to: &report)
         onUpstream(ProgressEvent.upstream(report, payload: slot.payload, mergesItems: mergesItems))
     }
 
     /// Starts the attempt's transfer; false when the upstream's budget refuses a hedge or retry.
     private func startTransfer(_ attempt: AttemptRequest) -> Bool {
-        if let cached, let cache = runtime.upstreams[attempt.id.upstream].cache {
+        if let cached, cached.caches(attempt.id.upstream), let cache = runtime.upstreams[attempt.id.upstream].cache {
             return startCachedTransfer(attempt, cache: cache, cached: cached)
         }
-        let upstream = runtime.upstreams[attempt.id.upstream]
+        let upstream = runtime.upstreams[coordinator.entryUpstream[attempt.id.upstream]]
         let spec = upstream.spec
         let health = upstream.health
         if attempt.kind != .primary {
@@ -211,10 +256,11 @@ final class AggregationCall {
         attemptHeaders.append(("traceparent", identity.upstreamTraceparent(using: &spanIDs)))
         let request = UpstreamRequest(
             method: method, url: replicas[attempt.replica % replicas.count], headers: attemptHeaders,
-            body: body, timeoutMilliseconds: upstream.timeoutMilliseconds, maxBodyBytes: spec.maxBody,
+            body: maps.bodies[attempt.id.upstream] ?? body, timeoutMilliseconds: upstream.timeoutMilliseconds, maxBodyBytes: spec.maxBody,
             freshConnection: attempt.freshConnection, connection: upstream.connection)
         let passthrough = runtime.route.complete == .first
-        let extractsItems = runtime.route.merge.mode.mergesItems
+        // An attaching map's answers are values put into items, not lists of their own.
+        let extractsItems = runtime.route.merge.mode.mergesItems && spec.stage.each?.attach == nil
         let loop = eventLoop
         let id = attempt.id
         let replica = attempt.replica
@@ -287,12 +333,15 @@ final class AggregationCall {
         var slots = coordinator.slots
         var status = coordinator.answerStatus
         let cacheNotes = cached?.prepareAnswer(outcomes: &outcomes, slots: &slots, status: &status)
-        let (response, reports) = AnswerBuilder(runtime: runtime, identity: identity, outcomes: outcomes,
-                                                slots: slots, status: status, cacheNotes: cacheNotes)
-            .build(allocator: ByteBufferAllocator())
+        var builder = AnswerBuilder(runtime: runtime, identity: identity, outcomes: outcomes,
+                                    slots: slots, status: status, cacheNotes: cacheNotes)
+        builder.maps = mapAnswerInput()
+        let (response, reports) = builder.build(allocator: ByteBufferAllocator())
         let builtAt = NIODeadline.now().uptimeNanoseconds
         runtime.metrics.recordAnswer(status: Int(response.status.code), durationNanoseconds: Int64(builtAt &- startedAt),
-                                     mergeNanoseconds: Int64(builtAt &- buildStartedAt), upstreams: reports)
+                                     mergeNanoseconds: Int64(builtAt &- buildStartedAt),
+                                     upstreams: builder.maps.routeReports(reports, route: runtime.route))
+        recordStages()
         respond(response)
     }
 }
@@ -311,13 +360,15 @@ final class GrantRelay: @unchecked Sendable {
         self.healths = healths
     }
 
-    func waiter(for upstream: Int) -> @Sendable (Int) -> Void {
+    /// `upstream` is the entry told of the grant (a map's call has its own); `health` the route
+    /// upstream whose health the slot belongs to, when it differs.
+    func waiter(for upstream: Int, health: Int? = nil) -> @Sendable (Int) -> Void {
         { [self] replica in
             eventLoop.execute {
                 if let call = self.call {
                     call.granted(upstream: upstream, replica: replica)
                 } else {
-                    self.healths[upstream].attemptEnded(replica: replica, kind: .primary, end: .abandoned,
+                    self.healths[health ?? upstream].attemptEnded(replica: replica, kind: .primary, end: .abandoned,
                                                         now: Int64(NIODeadline.now().uptimeNanoseconds))
                 }
             }

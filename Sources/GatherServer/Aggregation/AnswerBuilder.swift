@@ -12,6 +12,8 @@ struct AnswerBuilder {
     let status: Int
     /// Per upstream, for those with a cache: how it was served (see `CallCache.prepareAnswer`).
     var cacheNotes: [CacheNote?]? = nil
+    /// Maps (`each:`) of this request, when the route has any.
+    var maps = MapAnswerInput()
 
     /// The answer and the per-upstream reports it was built from (for metrics).
     func build(allocator: ByteBufferAllocator) -> (response: JSONResponse, reports: [UpstreamReport]) {
@@ -36,15 +38,7 @@ struct AnswerBuilder {
 
     private func envelopeResponse(allocator: ByteBufferAllocator) -> (response: JSONResponse, reports: [UpstreamReport]) {
         let route = runtime.route
-        var contributions: [UpstreamContribution] = []
-        var contributors: [Int] = []
-        for (index, outcome) in outcomes.enumerated() where outcome.status == .ok {
-            guard case .indexed(let answer)? = slots[index].payload else { continue }
-            let spec = route.upstreams[index]
-            contributions.append(UpstreamContribution(name: spec.name, answer: answer, weight: spec.weight,
-                                                      group: spec.group))
-            contributors.append(index)
-        }
+        let (contributions, contributors) = contributions()
         var counts: [Int?] = Array(repeating: nil, count: outcomes.count)
         let envelope: Envelope
         if let stage = runtime.mergeStage {
@@ -74,7 +68,8 @@ struct AnswerBuilder {
     }
 
     private func reports(counts: [Int?]?) -> [UpstreamReport] {
-        runtime.route.upstreams.indices.map { index in
+        if outcomes.count > runtime.route.upstreams.count || runtime.hasMaps { return entryReports(counts: counts) }
+        return runtime.route.upstreams.indices.map { index in
             var report = UpstreamReports.report(runtime: runtime, index: index, outcome: outcomes[index],
                                                 count: counts?[index], detail: slots[index].detail)
             if let note = cacheNotes?[index] { note.apply(to: &report) }

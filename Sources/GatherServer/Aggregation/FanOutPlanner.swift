@@ -20,7 +20,10 @@ enum FanOutPlanner {
             var primaryReplica = 0
             var skipped = false
             var ticket: UInt64?
-            switch upstream.health.admit(now: now, waiter: spec.maxInFlight == nil ? nil : waiter?(index)) {
+            // A later stage (or a map, whose calls are admitted one by one) is admitted when it is
+            // released, so that it holds no place while it waits for its needs.
+            let admitsLater = !runtime.needIndices[index].isEmpty || spec.stage.each != nil
+            switch admitsLater ? .send(replica: 0) : upstream.health.admit(now: now, waiter: spec.maxInFlight == nil ? nil : waiter?(index)) {
             case .send(let replica):
                 primaryReplica = replica
                 skipReasons.append(nil)
@@ -33,7 +36,7 @@ enum FanOutPlanner {
             }
             tickets.append(ticket)
             let repeats = !skipped && RouteMethods.allowsRepeats(method, to: spec)
-            return PlannedUpstream(
+            var planned = PlannedUpstream(
                 replicaCount: 1 + spec.replicas.count,
                 primaryReplica: primaryReplica,
                 timeout: upstream.timeoutNanoseconds,
@@ -41,6 +44,10 @@ enum FanOutPlanner {
                 hedgeMax: spec.hedge?.max ?? 0,
                 retry: repeats ? spec.retry.map { plannedRetry($0, expectedLatency: upstream.health.expectedLatency()) } : nil,
                 skipped: skipped)
+            planned.needs = runtime.needIndices[index]
+            planned.required = spec.stage.required
+            planned.isMap = spec.stage.each != nil
+            return planned
         }
         let plan = FanOutPlan(
             upstreams: upstreams,
@@ -51,7 +58,10 @@ enum FanOutPlanner {
             deadline: route.deadline.nanoseconds,
             // Any per-request value will do: the machine runs it through SplitMix first.
             retryJitterSeed: UInt64(bitPattern: now))
-        return (plan, skipReasons, tickets)
+        var staged = plan
+        // A map's calls count toward a percentage min_ok, each one, once the map knows them.
+        if runtime.hasMaps, case .percent(let percent)? = route.minOK { staged.minOKPercent = percent }
+        return (staged, skipReasons, tickets)
     }
 
     /// The route's `attempts` counts the first try too; the machine counts only the extra ones.

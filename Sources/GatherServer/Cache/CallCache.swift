@@ -8,8 +8,12 @@ import NIOCore
 /// `AggregationCall`; nil for routes without `cache` or `coalesce`.
 final class CallCache {
     private let runtime: RouteRuntime
-    /// Per upstream; nil for one without a cache.
-    let keys: [CacheKey?]
+    /// Per upstream of the route; nil for one without a cache, and for a later stage's until its
+    /// request is rendered. A map (`each:`) and its calls (entries past the route's upstreams) are
+    /// not cached.
+    private(set) var keys: [CacheKey?]
+    private let method: String
+    private let body: [UInt8]?
     /// Per upstream: attempts handed to the cache so far (the next one's ordinal).
     private var ordinals: [Int]
     /// How each attempt is being served, for the report of the one that wins.
@@ -29,9 +33,11 @@ final class CallCache {
         var kind: AttemptKind
     }
 
-    private init(runtime: RouteRuntime, keys: [CacheKey?]) {
+    private init(runtime: RouteRuntime, keys: [CacheKey?], method: String, body: [UInt8]?) {
         self.runtime = runtime
         self.keys = keys
+        self.method = method
+        self.body = body
         ordinals = Array(repeating: 0, count: keys.count)
     }
 
@@ -40,11 +46,25 @@ final class CallCache {
                      body: [UInt8]?) -> CallCache? {
         guard runtime.upstreams.contains(where: { $0.cache != nil }) else { return nil }
         // The request gather would send to the upstream's own url: replicas serve the same answer.
+        // A later stage's request is rendered once its needs answer (see `rendered`).
         let keys = runtime.upstreams.indices.map { index -> CacheKey? in
-            runtime.upstreams[index].cache == nil ? nil
+            runtime.upstreams[index].cache == nil || urls[index].isEmpty || runtime.route.upstreams[index].stage.each != nil
+                ? nil
                 : CacheKey(method: method, url: urls[index][0], headers: headers[index], body: body)
         }
-        return CallCache(runtime: runtime, keys: keys)
+        return CallCache(runtime: runtime, keys: keys, method: method, body: body)
+    }
+
+    /// A later stage's upstream was rendered from its needs' answers: its key is known now.
+    func rendered(_ index: Int, urls: [String], headers: [(String, String)]) {
+        guard index < keys.count, runtime.upstreams[index].cache != nil, let url = urls.first else { return }
+        keys[index] = CacheKey(method: method, url: url, headers: headers, body: body)
+    }
+
+    /// Whether entry `index` (an upstream of the route, or a map's call past them) goes through
+    /// the cache.
+    func caches(_ index: Int) -> Bool {
+        index < keys.count && keys[index] != nil
     }
 
     static var uptime: Int64 { Int64(NIODeadline.now().uptimeNanoseconds) }
@@ -106,7 +126,7 @@ final class CallCache {
 
     /// A progressive `upstream` event's `cache`, as the upstream settles (before any stale fill).
     func progressNote(_ index: Int, outcome: UpstreamOutcome) -> CacheNote? {
-        guard runtime.upstreams[index].cache != nil, keys[index] != nil else { return nil }
+        guard caches(index), runtime.upstreams[index].cache != nil else { return nil }
         if outcome.status == .ok { return CacheNote(result: outcome.winningAttempt.flatMap { sources[$0] } ?? .miss) }
         return runtime.upstreams[index].cache?.spec == nil ? nil : CacheNote(result: .miss)
     }
@@ -121,7 +141,7 @@ final class CallCache {
         let now = Self.uptime
         var notes: [CacheNote?] = Array(repeating: nil, count: outcomes.count)
         var filled = false
-        for index in outcomes.indices {
+        for index in outcomes.indices where index < keys.count {
             guard let cache = runtime.upstreams[index].cache, let key = keys[index] else { continue }
             let outcome = outcomes[index]
             var note: CacheNote?
@@ -147,7 +167,11 @@ final class CallCache {
             if let note { cache.count(note.result) }
             notes[index] = note
         }
-        if filled, status != 200, outcomes.filter({ $0.status == .ok }).count >= route.requiredSuccesses {
+        // A `required` upstream that is still not ok keeps the answer a failure.
+        let requiredMissing = route.upstreams.indices.contains {
+            route.upstreams[$0].stage.required && outcomes.indices.contains($0) && outcomes[$0].status != .ok
+        }
+        if filled, status != 200, !requiredMissing, outcomes.filter({ $0.status == .ok }).count >= route.requiredSuccesses {
             status = 200
         }
         return notes

@@ -14,6 +14,12 @@ enum GatewayMetricFamilies {
     static var fanout: MetricNameDescriptor { MetricNameDescriptor(
         namespace: "gather", metricName: "request_fanout", unitName: "",
         helpText: "Upstreams actually asked per aggregated answer (skipped ones excluded), by route.") }
+    static var stages: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "gather", metricName: "request_stages", unitName: "",
+        helpText: "Stages an aggregated answer reached (1 + the longest chain of needs among the upstreams it sent), by route; routes with needs or maps only.") }
+    static var mapCalls: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "gather", metricName: "request_map_calls", unitName: "",
+        helpText: "Calls made by maps (each:) per aggregated answer, by route; routes with maps only.") }
     static var straggler: MetricNameDescriptor { MetricNameDescriptor(
         namespace: "gather", metricName: "request_straggler", unitName: "seconds",
         helpText: "The slowest asked upstream's time to its final state in each aggregated answer, by route.") }

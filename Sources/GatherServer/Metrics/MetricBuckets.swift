@@ -11,6 +11,12 @@ enum MetricBuckets {
     /// Upstreams per request: exact for small routes, coarser for shard-style fan-outs.
     static let fanout: [Double] = [1, 2, 3, 5, 10, 20, 50, 100, 200]
 
+    /// Stages per answer: plans are short chains.
+    static let stages: [Double] = [1, 2, 3, 4, 5, 8]
+
+    /// Map calls per answer: none (an empty collection) to large batch jobs.
+    static let mapCalls: [Double] = [0, 1, 5, 10, 20, 50, 100, 200, 500, 1000, 5000]
+
     private static func milliseconds(_ values: [Double]) -> [Duration] {
         values.map { .nanoseconds(Int64(($0 * 1_000_000).rounded())) }
     }

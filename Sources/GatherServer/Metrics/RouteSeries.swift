@@ -11,6 +11,9 @@ final class RouteSeries: Sendable {
     let fanout: ValueHistogram
     let straggler: DurationHistogram
     let merge: DurationHistogram
+    /// Stages reached and map calls per answer (recorded by routes with needs or maps).
+    let stages: ValueHistogram
+    let mapCalls: ValueHistogram
     /// In route order, like the answer's upstream reports.
     let upstreams: [UpstreamSeries]
     private let counters: Mutex<RouteCounters>
@@ -25,6 +28,10 @@ final class RouteSeries: Sendable {
                                                    labels: labels, buckets: MetricBuckets.latency)
         merge = registry.makeDurationHistogram(descriptor: GatewayMetricFamilies.mergeDuration,
                                                labels: labels, buckets: MetricBuckets.merge)
+        stages = registry.makeValueHistogram(descriptor: GatewayMetricFamilies.stages,
+                                             labels: labels, buckets: MetricBuckets.stages)
+        mapCalls = registry.makeValueHistogram(descriptor: GatewayMetricFamilies.mapCalls,
+                                               labels: labels, buckets: MetricBuckets.mapCalls)
         upstreams = names.map { UpstreamSeries(route: route, upstream: $0, registry: registry) }
         counters = Mutex(RouteCounters(route: route, upstreams: names, registry: registry))
     }

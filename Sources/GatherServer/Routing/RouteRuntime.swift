@@ -13,6 +13,13 @@ final class RouteRuntime: @unchecked Sendable {
     let limitsInFlight: Bool
     /// The route's metric series, bound once per load.
     let metrics: RouteSeries
+    /// Per upstream, the indices of its needs (stages); and how many stages the route has.
+    let needIndices: [[Int]]
+    let stageDepth: Int
+    /// Per upstream, its stage (`StageDepth`).
+    let upstreamStages: [Int]
+    /// Whether an upstream is a map (`each:`).
+    let hasMaps: Bool
 
     init(route: Route, previous: RouteRuntime? = nil, metrics: GatewayMetrics) {
         self.route = route
@@ -32,6 +39,10 @@ final class RouteRuntime: @unchecked Sendable {
         self.upstreams = upstreams
         self.metrics = metrics.series(for: route, upstreams: upstreams)
         self.limitsInFlight = route.upstreams.contains { $0.maxInFlight != nil }
+        self.needIndices = route.needIndices
+        self.upstreamStages = StageDepth.stages(needs: route.needIndices)
+        self.stageDepth = upstreamStages.max() ?? 1
+        self.hasMaps = route.upstreams.contains { $0.stage.each != nil }
         self.readsClientHeaders = route.upstreams.contains { upstream in
             ([upstream.url] + upstream.replicas).contains { $0.references.contains { $0.kind == .header } }
                 || upstream.headers.contains { $0.value.references.contains { $0.kind == .header } }
