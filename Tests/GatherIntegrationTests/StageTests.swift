@@ -65,6 +65,45 @@ struct StageTests {
         await backend.stop()
     }
 
+    @Test("a later stage's cache is keyed by its rendered request: the second profile's org is a hit, its user is not cached")
+    func dependentCache() async throws {
+        let backend = try await Self.backend()
+        do {
+            try await GatewayHarness.with([], routes: { _ in """
+                routes:
+                  - name: cached-profile
+                    match: { method: GET, path: "/cp/{id}" }
+                    deadline: 2s
+                    upstreams:
+                      - name: user
+                        url: "http://127.0.0.1:\(backend.port)/users/{path.id}"
+                      - name: org
+                        url: "http://127.0.0.1:\(backend.port)/orgs/{from.user/org_id}"
+                        items: /org
+                        group: organisation
+                        cache: { ttl: 30s }
+                    merge: { mode: object }
+                """ }) { harness in
+                let first = await harness.get("/cp/1")
+                #expect(first.status == 200)
+                #expect(first["/upstreams/org/cache"] == .string("miss"))
+                let second = await harness.get("/cp/1")
+                #expect(second.status == 200)
+                #expect(second["/data/organisation/name"] == .string("Engines"))
+                #expect(second["/upstreams/org/cache"] == .string("hit"))
+                #expect(second["/upstreams/org/attempts"] == .int(0))
+                #expect(second["/upstreams/user/cache"] == nil)
+                let uris = backend.requests.map(\.uri)
+                #expect(uris.filter { $0 == "/users/1" }.count == 2)
+                #expect(uris.filter { $0 == "/orgs/7" }.count == 1, "the hit sent nothing: \(uris)")
+            }
+        } catch {
+            await backend.stop()
+            throw error
+        }
+        await backend.stop()
+    }
+
     @Test("a dependent's request arrives after its need's answer and within a few ms of it; values are encoded for their place")
     func dependencyTimingAtTheUpstream() async throws {
         try await Self.with { harness, backend in

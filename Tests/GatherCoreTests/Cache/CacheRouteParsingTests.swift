@@ -63,4 +63,29 @@ struct CacheRouteParsingTests {
     func errorsAreLocated(line: String, expected: String) {
         #expect(parse(route(upstream: line)).errors == [expected])
     }
+
+    @Test("a map is not cached: cache on it is a located error, and the route's default skips it")
+    func mapsAreNotCached() throws {
+        let text = """
+        routes:
+          - name: r
+            match: { method: POST, path: /s }
+            deadline: 100ms
+            cache: { ttl: 1s }
+            upstreams:
+              - name: each
+                url: http://127.0.0.1:9101/e/{item/id}
+                each: { from: body, items: /records }
+              - name: map2
+                url: http://127.0.0.1:9101/f/{item/id}
+                each: { from: body, items: /records }
+                cache: { ttl: 5s }
+        """
+        let parsed = parse(text)
+        #expect(parsed.errors == ["t.yaml:13:9: a map (each:) is not cached: its calls are sent every time"])
+        let fixed = parse(text.replacingOccurrences(of: "\n        cache: { ttl: 5s }", with: ""))
+        #expect(fixed.errors.isEmpty)
+        let upstreams = try #require(fixed.routes.first?.upstreams)
+        #expect(upstreams.allSatisfy { $0.cache == nil && !$0.coalesce })
+    }
 }
