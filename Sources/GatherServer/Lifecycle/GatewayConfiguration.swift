@@ -16,6 +16,9 @@ public struct GatewayConfiguration: Sendable {
     /// Aggregated answers (JSON envelopes) larger than this many bytes are gzipped for clients
     /// whose Accept-Encoding takes gzip; nil: never (`--gzip-min off`).
     public var gzipMinimumBytes: Int? = 1024
+    /// HTTPS (ALPN h2 and http/1.1) on the public listener; nil: plaintext HTTP/1.1. Reloading
+    /// it (SIGHUP) changes the certificate new connections get.
+    public var tls: ListenerCertificate?
 
     public init() {}
 }

@@ -42,7 +42,7 @@ public final class GatewayServer: @unchecked Sendable {
                                      logger: logger, metrics: metrics, accessLog: configuration.accessLog,
                                      gzipMinimumBytes: configuration.gzipMinimumBytes)
         do {
-            let channel = try await publicBootstrap(group: group, context: context)
+            let channel = try await publicBootstrap(group: group, context: context, certificate: configuration.tls)
                 .bind(host: configuration.host, port: configuration.port).get()
             var adminChannel: Channel?
             if let adminHost = configuration.adminHost {
@@ -60,27 +60,20 @@ public final class GatewayServer: @unchecked Sendable {
         }
     }
 
-    private static func publicBootstrap(group: EventLoopGroup, context: GatewayContext) -> ServerBootstrap {
-        let limits = context.limits
-        return ServerBootstrap(group: group)
+    private static func publicBootstrap(group: EventLoopGroup, context: GatewayContext,
+                                        certificate: ListenerCertificate?) -> ServerBootstrap {
+        ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    var decoderLimits = NIOHTTPDecoderLimitConfiguration()
-                    // Above our own 16 KiB check, so that we answer 431 ourselves; past this the
-                    // parser stops buffering and the protocol error handler answers 431.
-                    decoderLimits.maxHeaderListSize = limits.maxHeaderBytes * 2
-                    decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes * 2
-                    let sync = channel.pipeline.syncOperations
-                    try sync.addHandler(HTTPResponseEncoder())
-                    try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(
-                        leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)))
-                    try sync.addHandler(RequestQueueHandler())
-                    try sync.addHandler(ProtocolErrorResponder(metrics: context.metrics, accessLog: context.accessLog))
-                    try sync.addHandler(GatewayHandler(gateway: context))
+                    if let certificate {
+                        try ClientPipeline.configureTLS(channel, gateway: context, certificate: certificate)
+                    } else {
+                        try ClientPipeline.configureHTTP1(channel, gateway: context)
+                    }
                 }
             }
     }

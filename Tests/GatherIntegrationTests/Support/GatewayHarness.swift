@@ -21,6 +21,7 @@ final class GatewayHarness {
     /// `routes` gets each backend's bound port by name and returns route-file YAML.
     static func start(_ backends: [FixtureBackend], limits: ClientLimits = ClientLimits(), maxInFlight: Int = 10_000,
                       logger: Logger = quietLogger, accessLog: Bool = true, gzipMinimumBytes: Int? = 1024,
+                      tls: ListenerCertificate? = nil,
                       routes: (_ ports: [String: Int]) -> String) async throws -> GatewayHarness {
         let fixtures = try await FixtureServer.start(FixtureSet(backends: backends), ephemeralPorts: true)
         let text = routes(fixtures.ports)
@@ -38,6 +39,7 @@ final class GatewayHarness {
         configuration.maxInFlight = maxInFlight
         configuration.accessLog = accessLog
         configuration.gzipMinimumBytes = gzipMinimumBytes
+        configuration.tls = tls
         let gateway = try await GatewayServer.start(routes: parsed.routes, configuration: configuration,
                                                     logger: logger)
         return GatewayHarness(fixtures: fixtures, gateway: gateway)
@@ -103,10 +105,11 @@ final class GatewayHarness {
     /// Runs `body` against a started harness and always stops it, also when an expectation throws.
     static func with(_ backends: [FixtureBackend], limits: ClientLimits = ClientLimits(), maxInFlight: Int = 10_000,
                      logger: Logger = quietLogger, accessLog: Bool = true, gzipMinimumBytes: Int? = 1024,
+                     tls: ListenerCertificate? = nil,
                      routes: (_ ports: [String: Int]) -> String,
                      _ body: (GatewayHarness) async throws -> Void) async throws {
         let harness = try await start(backends, limits: limits, maxInFlight: maxInFlight, logger: logger,
-                                      accessLog: accessLog, gzipMinimumBytes: gzipMinimumBytes, routes: routes)
+                                      accessLog: accessLog, gzipMinimumBytes: gzipMinimumBytes, tls: tls, routes: routes)
         do {
             try await body(harness)
         } catch {

@@ -1,0 +1,79 @@
+import NIOCore
+import NIOHTTP1
+import NIOHTTP2
+import NIOSSL
+import NIOTLS
+
+/// The handlers in front of `GatewayHandler` on a client connection: plaintext HTTP/1.1, or TLS
+/// whose ALPN picks HTTP/1.1 (the same handlers behind NIOSSL) or HTTP/2 (one stream channel per
+/// request, `HTTP2FramePayloadToHTTP1ServerCodec` turning its frames into the request parts
+/// `GatewayHandler` serves on HTTP/1.1: completion rules, SSE, limits, access log, 499 when the
+/// client resets its stream — the stream channel closes, as a connection does on HTTP/1.1).
+enum ClientPipeline {
+    static func configureHTTP1(_ channel: Channel, gateway: GatewayContext) throws {
+        let limits = gateway.limits
+        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
+        // Above our own 16 KiB check, so that we answer 431 ourselves; past this the
+        // parser stops buffering and the protocol error handler answers 431.
+        decoderLimits.maxHeaderListSize = limits.maxHeaderBytes * 2
+        decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes * 2
+        let sync = channel.pipeline.syncOperations
+        try sync.addHandler(HTTPResponseEncoder())
+        try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(
+            leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)))
+        try sync.addHandler(RequestQueueHandler())
+        try sync.addHandler(ProtocolErrorResponder(metrics: gateway.metrics, accessLog: gateway.accessLog))
+        try sync.addHandler(GatewayHandler(gateway: gateway))
+    }
+
+    /// TLS with the certificate current at accept time, then HTTP/1.1 or HTTP/2 as ALPN decides.
+    /// A client that does not finish its handshake within the header timeout is closed (it has
+    /// no `GatewayHandler` yet to enforce that timeout).
+    static func configureTLS(_ channel: Channel, gateway: GatewayContext, certificate: ListenerCertificate) throws {
+        let sync = channel.pipeline.syncOperations
+        try sync.addHandler(NIOSSLServerHandler(context: certificate.current))
+        let handshakeDeadline = channel.eventLoop.scheduleTask(in: gateway.limits.headerTimeout) {
+            channel.close(promise: nil)
+        }
+        try sync.addHandler(ApplicationProtocolNegotiationHandler { result, channel in
+            handshakeDeadline.cancel()
+            return channel.eventLoop.makeCompletedFuture {
+                if case .negotiated("h2") = result {
+                    try configureHTTP2(channel, gateway: gateway)
+                } else {
+                    try configureHTTP1(channel, gateway: gateway)
+                }
+            }
+        })
+    }
+
+    /// HTTP/2 after ALPN. Idle connections (no open stream for the keep-alive idle time) get a
+    /// GOAWAY and close, as idle HTTP/1.1 connections close.
+    static func configureHTTP2(_ channel: Channel, gateway: GatewayContext) throws {
+        let limits = gateway.limits
+        let management = NIOHTTP2ServerConnectionManagementHandler(
+            eventLoop: channel.eventLoop,
+            configuration: .init(maxIdleTime: limits.keepAliveIdle, maxAge: nil, maxGraceTime: .seconds(30),
+                                 keepalive: nil))
+        var connection = NIOHTTP2Handler.ConnectionConfiguration()
+        // Headers past our own check reach it, so that a request with too-large headers gets
+        // our 431 like on HTTP/1.1 rather than a connection error.
+        connection.initialSettings = [
+            HTTP2Setting(parameter: .maxConcurrentStreams, value: 100),
+            HTTP2Setting(parameter: .maxHeaderListSize, value: limits.maxHeaderBytes * 2),
+        ]
+        let http2 = NIOHTTP2Handler(
+            mode: .server, eventLoop: channel.eventLoop, connectionConfiguration: connection,
+            streamConfiguration: .init(), streamDelegate: management.http2StreamDelegate
+        ) { stream in
+            stream.eventLoop.makeCompletedFuture {
+                let sync = stream.pipeline.syncOperations
+                try sync.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
+                try sync.addHandler(GatewayHandler(gateway: gateway))
+            }
+        }
+        let sync = channel.pipeline.syncOperations
+        try sync.addHandler(http2)
+        try sync.addHandler(management)
+    }
+}
