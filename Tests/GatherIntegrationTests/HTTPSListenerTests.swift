@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import GatherCore
 import GatherFixtures
 import GatherServer
@@ -169,6 +172,44 @@ struct HTTPSListenerTests {
             #expect(slow.count == 1)
             #expect(slow.first?["/status"] == .int(499), "\(slow)")
             #expect(lines.filter { $0["/status"] == .int(200) }.count == 21)
+        }
+    }
+
+    /// Runs a command with its stdin held open; true when it exits by itself within 5 s.
+    private static func exitsByItself(_ executable: String, _ arguments: [String]) throws -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let stdin = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
+        try process.run()
+        defer { try? stdin.fileHandleForWriting.close() }
+        if exited.wait(timeout: .now() + 5) == .success { return true }
+        kill(process.processIdentifier, SIGKILL)
+        _ = exited.wait(timeout: .now() + 5)
+        return false
+    }
+
+    @Test("the header timeout closes a client that never handshakes, and one that handshakes (h1 or h2) and sends nothing")
+    func silentClients() async throws {
+        var limits = ClientLimits()
+        limits.headerTimeout = .milliseconds(300)
+        limits.keepAliveIdle = .milliseconds(300)
+        try await Self.with(limits: limits) { harness, _ in
+            let port = "\(harness.gateway.port)"
+            let script = "import socket; s = socket.create_connection((\"127.0.0.1\", \(port))); "
+                + "s.settimeout(10); assert s.recv(1) == b\"\""
+            let noHandshake = try Self.exitsByItself("/usr/bin/python3", ["-c", script])
+            #expect(noHandshake, "no handshake")
+            for alpn in ["http/1.1", "h2"] {
+                let silent = try Self.exitsByItself("/usr/bin/openssl", ["s_client", "-connect", "127.0.0.1:" + port,
+                                                                        "-alpn", alpn, "-quiet"])
+                #expect(silent, "\(alpn), silent")
+            }
         }
     }
 

@@ -10,7 +10,9 @@ import NIOTLS
 /// `GatewayHandler` serves on HTTP/1.1: completion rules, SSE, limits, access log, 499 when the
 /// client resets its stream — the stream channel closes, as a connection does on HTTP/1.1).
 enum ClientPipeline {
-    static func configureHTTP1(_ channel: Channel, gateway: GatewayContext) throws {
+    /// `afterHandshake`: the channel went active before these handlers existed (TLS), so they are
+    /// told now — `GatewayHandler` arms its header timeout on channelActive.
+    static func configureHTTP1(_ channel: Channel, gateway: GatewayContext, afterHandshake: Bool = false) throws {
         let limits = gateway.limits
         var decoderLimits = NIOHTTPDecoderLimitConfiguration()
         // Above our own 16 KiB check, so that we answer 431 ourselves; past this the
@@ -18,12 +20,14 @@ enum ClientPipeline {
         decoderLimits.maxHeaderListSize = limits.maxHeaderBytes * 2
         decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes * 2
         let sync = channel.pipeline.syncOperations
-        try sync.addHandler(HTTPResponseEncoder())
+        let encoder = HTTPResponseEncoder()
+        try sync.addHandler(encoder)
         try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(
             leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)))
         try sync.addHandler(RequestQueueHandler())
         try sync.addHandler(ProtocolErrorResponder(metrics: gateway.metrics, accessLog: gateway.accessLog))
         try sync.addHandler(GatewayHandler(gateway: gateway))
+        if afterHandshake { try sync.context(handler: encoder).fireChannelActive() }
     }
 
     /// TLS with the certificate current at accept time, then HTTP/1.1 or HTTP/2 as ALPN decides.
@@ -41,19 +45,21 @@ enum ClientPipeline {
                 if case .negotiated("h2") = result {
                     try configureHTTP2(channel, gateway: gateway)
                 } else {
-                    try configureHTTP1(channel, gateway: gateway)
+                    try configureHTTP1(channel, gateway: gateway, afterHandshake: true)
                 }
             }
         })
     }
 
     /// HTTP/2 after ALPN. Idle connections (no open stream for the keep-alive idle time) get a
-    /// GOAWAY and close, as idle HTTP/1.1 connections close.
+    /// GOAWAY and close once the client has acknowledged it, as idle HTTP/1.1 connections close.
+    /// A client that sends nothing at all (not even its preface) within the header timeout is
+    /// closed then: swift-nio-http2's idle handling needs the client to answer a PING.
     static func configureHTTP2(_ channel: Channel, gateway: GatewayContext) throws {
         let limits = gateway.limits
         let management = NIOHTTP2ServerConnectionManagementHandler(
             eventLoop: channel.eventLoop,
-            configuration: .init(maxIdleTime: limits.keepAliveIdle, maxAge: nil, maxGraceTime: .seconds(30),
+            configuration: .init(maxIdleTime: limits.keepAliveIdle, maxAge: nil, maxGraceTime: limits.headerTimeout,
                                  keepalive: nil))
         var connection = NIOHTTP2Handler.ConnectionConfiguration()
         // Headers past our own check reach it, so that a request with too-large headers gets
@@ -73,7 +79,35 @@ enum ClientPipeline {
             }
         }
         let sync = channel.pipeline.syncOperations
+        try sync.addHandler(FirstReadDeadline(after: limits.headerTimeout))
         try sync.addHandler(http2)
         try sync.addHandler(management)
+        // Added after the handshake, long after channelActive: the idle timer starts on it.
+        try sync.context(handler: http2).fireChannelActive()
+    }
+
+    /// Closes the connection unless it reads something within `after`; then steps aside.
+    private final class FirstReadDeadline: ChannelInboundHandler, RemovableChannelHandler {
+        typealias InboundIn = ByteBuffer
+        private let after: TimeAmount
+        private var timer: Scheduled<Void>?
+
+        init(after: TimeAmount) { self.after = after }
+
+        func handlerAdded(context: ChannelHandlerContext) {
+            let channel = context.channel
+            timer = context.eventLoop.scheduleTask(in: after) { channel.close(promise: nil) }
+        }
+
+        func handlerRemoved(context: ChannelHandlerContext) {
+            timer?.cancel()
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            timer?.cancel()
+            timer = nil
+            context.fireChannelRead(data)
+            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        }
     }
 }

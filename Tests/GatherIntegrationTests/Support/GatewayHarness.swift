@@ -61,7 +61,8 @@ final class GatewayHarness {
                 guard let port = fixtures.port(of: backend.name) else { continue }
                 text = text.replacingOccurrences(of: "127.0.0.1:\(backend.port)/", with: "127.0.0.1:\(port)/")
             }
-            let parsed = RouteLoader.parse(text: text, file: name, environment: [:])
+            // The full path: a route's relative tls files are read from its folder.
+            let parsed = RouteLoader.parse(text: text, file: folder.appendingPathComponent(name).path, environment: [:])
             routes += parsed.routes
             errors += parsed.errors.map(\.description)
         }
