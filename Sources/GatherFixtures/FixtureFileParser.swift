@@ -70,9 +70,12 @@ struct FixtureFileParser {
     /// `tls: { cert: FILE, key: FILE }`: PEM files, relative to the fixture file's folder.
     private func parseTLS(_ node: Node) throws -> FixtureTLS {
         let entries = try reader.mapping(node, what: "tls", allowed: ["cert", "key"])
+        for field in ["cert", "key"] where entries[field] == nil {
+            throw reader.error(at: node, "tls needs 'cert' and 'key' (missing '\(field)')")
+        }
         var paths: [String: String] = [:]
         for field in ["cert", "key"] {
-            guard let fieldNode = entries[field]?.value else { throw reader.error(at: node, "tls needs '\(field)'") }
+            let fieldNode = entries[field]!.value
             let relative = try reader.string(fieldNode, what: "tls.\(field)")
             let resolved = relative.hasPrefix("/") ? relative : (baseDirectory as NSString).appendingPathComponent(relative)
             guard FileManager.default.isReadableFile(atPath: resolved) else {
