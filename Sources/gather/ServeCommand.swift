@@ -15,7 +15,8 @@ struct ServeCommand: AsyncParsableCommand {
             or * with q > 0; gzip is the only coding offered); smaller ones and other clients get identity. \
             Every aggregated answer carries Vary: Accept-Encoding. Server-Sent Events are never compressed \
             (proxies and EventSource clients buffer a compressed stream, so events would stop arriving one \
-            by one), nor are complete: first answers (the winner's bytes as they were decoded), error \
+            by one), nor are complete: first answers (the winner's bytes as they came, still in the upstream's \
+            Content-Encoding when the client accepts it), error \
             answers or HEAD answers. The admin listener never compresses.
             """)
 

@@ -24,6 +24,9 @@ final class AggregationCall {
     private var spanIDs: SplitMixGenerator
 
     private var coordinator: AggregationCoordinator
+    /// Per upstream: its compressed answer is left encoded (`complete: first`, for a client that
+    /// accepts the coding; see `encodedPassthrough`).
+    private let passEncoded: [Bool]
     private let startedAt: UInt64
     private var transfers: [(id: AttemptID, handle: TransferHandle, note: AbortNote)] = []
     /// Only for routes with a `max_in_flight` upstream.
@@ -33,7 +36,7 @@ final class AggregationCall {
     private var timer: NIOScheduledCallback?
 
     private init(runtime: RouteRuntime, gateway: GatewayContext, eventLoop: EventLoop, identity: RequestIdentity,
-                 method: String, body: [UInt8]?, urls: [[String]], headers: [[(String, String)]],
+                 method: String, body: [UInt8]?, urls: [[String]], headers: [[(String, String)]], passEncoded: [Bool],
                  onUpstream: (([UInt8]) -> Void)?, respond: @escaping (JSONResponse) -> Void) {
         self.runtime = runtime
         self.gateway = gateway
@@ -43,6 +46,7 @@ final class AggregationCall {
         self.body = body
         self.urls = urls
         self.headers = headers
+        self.passEncoded = passEncoded
         self.respond = respond
         self.onUpstream = onUpstream
         self.spanIDs = SplitMixGenerator(seed: identity.spanID)
@@ -102,6 +106,9 @@ final class AggregationCall {
 
         var urls: [[String]] = []
         var headers: [[(String, String)]] = []
+        var passEncoded: [Bool] = []
+        let passCodings = route.complete == .first
+            ? AcceptEncoding.acceptedUpstreamCodings(head.headers[canonicalForm: "accept-encoding"]) : []
         urls.reserveCapacity(route.upstreams.count)
         headers.reserveCapacity(route.upstreams.count)
         for upstream in route.upstreams {
@@ -123,6 +130,8 @@ final class AggregationCall {
                 case .failure(let missing): return .failure(missing)
                 }
             }
+            let encoded = encodedPassthrough(codings: passCodings, headers: &upstreamHeaders)
+            passEncoded.append(encoded)
             upstreamHeaders.append(("X-Request-Id", identity.requestID))
             if let tracestate = identity.trace.tracestate { upstreamHeaders.append(("tracestate", tracestate)) }
             headers.append(upstreamHeaders)
@@ -133,7 +142,18 @@ final class AggregationCall {
         }
         return .success(AggregationCall(runtime: runtime, gateway: gateway, eventLoop: eventLoop, identity: identity,
                                         method: head.method.rawValue, body: body, urls: urls, headers: headers,
-                                        onUpstream: onUpstream, respond: respond))
+                                        passEncoded: passEncoded, onUpstream: onUpstream, respond: respond))
+    }
+
+    /// `complete: first` passes the winner's body on as it came, Content-Encoding included, when
+    /// the client accepts that coding: the upstream is asked only for the codings of
+    /// `AcceptEncoding.upstreamCodings` the client accepts, and libcurl leaves the body encoded.
+    /// A client that accepts none of them, or an upstream whose route sets its own
+    /// Accept-Encoding, gets the body decoded as before.
+    private static func encodedPassthrough(codings: [String], headers: inout [(String, String)]) -> Bool {
+        guard !codings.isEmpty, !headers.contains(where: { $0.0.lowercased() == "accept-encoding" }) else { return false }
+        headers.append(("Accept-Encoding", codings.joined(separator: ", ")))
+        return true
     }
 
     func start() {
@@ -199,10 +219,12 @@ final class AggregationCall {
         let replicas = urls[attempt.id.upstream]
         var attemptHeaders = headers[attempt.id.upstream]
         attemptHeaders.append(("traceparent", identity.upstreamTraceparent(using: &spanIDs)))
-        let request = UpstreamRequest(
+        var request = UpstreamRequest(
             method: method, url: replicas[attempt.replica % replicas.count], headers: attemptHeaders,
             body: body, timeoutMilliseconds: upstream.timeoutMilliseconds, maxBodyBytes: spec.maxBody,
             freshConnection: attempt.freshConnection, connection: upstream.connection)
+        let passEncoded = self.passEncoded[attempt.id.upstream]
+        request.passEncoded = passEncoded
         let passthrough = runtime.route.complete == .first
         let extractsItems = runtime.route.merge.mode.mergesItems
         let loop = eventLoop
@@ -217,7 +239,7 @@ final class AggregationCall {
         let lane = gateway.lanes.lane(for: loop)
         let completion: @Sendable (UpstreamResponse) -> Void = { response in
             let classified = ClassifiedAttempt.classify(response, upstream: spec, passthrough: passthrough,
-                                                        extractsItems: extractsItems)
+                                                        passEncoded: passEncoded, extractsItems: extractsItems)
             let endedAt = NIODeadline.now().uptimeNanoseconds
             health.attemptEnded(replica: replica, kind: kind,
                                 end: classified.healthEnd(elapsed: Int64(endedAt &- sentAt), abortReason: note.value),

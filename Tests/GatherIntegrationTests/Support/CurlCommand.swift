@@ -9,7 +9,8 @@ enum CurlCommand {
         var version: String
         /// Lower-cased names.
         var headers: [String: String]
-        var body: String
+        var body: String { String(decoding: bodyBytes, as: UTF8.self) }
+        var bodyBytes: [UInt8]
         var stderr: String
     }
 
@@ -37,8 +38,8 @@ enum CurlCommand {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        let body = (try? Data(contentsOf: URL(fileURLWithPath: folder + "/body"))).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let body = (try? Data(contentsOf: URL(fileURLWithPath: folder + "/body"))).map { Array($0) } ?? []
         return Response(status: fields.first.flatMap { Int($0) } ?? 0, version: fields.count > 1 ? String(fields[1]) : "",
-                        headers: headers, body: body, stderr: stderr)
+                        headers: headers, bodyBytes: body, stderr: stderr)
     }
 }
