@@ -49,8 +49,8 @@ enum EasyHandleSetup {
         // Compressed answers are asked for and decoded as they arrive: the body callback counts
         // decoded bytes against max_body, so a decompression bomb stops at the limit. A route's
         // own Accept-Encoding header replaces this one (libcurl still decodes what it knows).
+        // Decoding is set per request (configurePerRequest): off for `passEncoded`.
         check(gather_easy_setopt_str(handle, CURLOPT_ACCEPT_ENCODING, acceptEncoding))
-        check(gather_easy_setopt_long(handle, CURLOPT_HTTP_CONTENT_DECODING, 1))
         check(gather_easy_setopt_ptr(handle, CURLOPT_ERRORBUFFER, easy.errorBuffer))
         // Same function pointers every time; only the userdata changes between transfers.
         check(gather_easy_set_write_callback(handle, CurlCallbacks.write, userdata))
@@ -120,6 +120,8 @@ enum EasyHandleSetup {
         }
         check(gather_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, timeout))
         check(gather_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, min(timeout, connectTimeoutCapMilliseconds)))
+        // Per request, so that a kept plain-GET handle never carries another request's choice.
+        check(gather_easy_setopt_long(handle, CURLOPT_HTTP_CONTENT_DECODING, request.passEncoded ? 0 : 1))
         check(gather_easy_setopt_ptr(handle, CURLOPT_PRIVATE, userdata))
         check(gather_easy_setopt_ptr(handle, CURLOPT_WRITEDATA, userdata))
         check(gather_easy_setopt_ptr(handle, CURLOPT_HEADERDATA, userdata))

@@ -20,6 +20,10 @@ public struct UpstreamRequest: Sendable {
     public var freshConnection: Bool
     /// HTTP version and TLS; nil: HTTP/1.1, the system's CAs, verified.
     public var connection: UpstreamConnectionOptions?
+    /// Leave a compressed body as it came (CURLOPT_HTTP_CONTENT_DECODING off), its
+    /// Content-Encoding in the headers; `maxBodyBytes` then counts the encoded bytes. For
+    /// bodies passed on to a client that accepted the coding the request's Accept-Encoding names.
+    public var passEncoded = false
 
     public init(
         method: String = "GET",

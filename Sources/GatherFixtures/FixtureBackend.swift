@@ -10,12 +10,16 @@ public struct FixtureBackend: Sendable {
     public var paths: [FixturePath]
     /// Where the entry was written, when it came from a file.
     public var location: SourceLocation?
+    /// HTTPS (with HTTP/2 by ALPN) instead of plaintext HTTP/1.1.
+    public var tls: FixtureTLS?
 
-    public init(name: String, port: Int = 0, seed: UInt64 = 0, paths: [FixturePath], location: SourceLocation? = nil) {
+    public init(name: String, port: Int = 0, seed: UInt64 = 0, paths: [FixturePath], location: SourceLocation? = nil,
+                tls: FixtureTLS? = nil) {
         self.name = name
         self.port = port
         self.seed = seed
         self.paths = paths
         self.location = location
+        self.tls = tls
     }
 }

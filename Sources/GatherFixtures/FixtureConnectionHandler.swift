@@ -24,12 +24,16 @@ final class FixtureConnectionHandler: ChannelInboundHandler {
     private var open = true
     private var timer: Scheduled<Void>?
 
-    init(runtime: FixtureBackendRuntime) {
+    /// False on an HTTP/2 stream: its connection is what counts (and is closed at shutdown).
+    private let countsConnection: Bool
+
+    init(runtime: FixtureBackendRuntime, countsConnection: Bool = true) {
         self.runtime = runtime
+        self.countsConnection = countsConnection
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        runtime.connectionOpened(context.channel)
+        if countsConnection { runtime.connectionOpened(context.channel) }
         context.fireChannelActive()
     }
 
@@ -37,7 +41,7 @@ final class FixtureConnectionHandler: ChannelInboundHandler {
         open = false
         timer?.cancel()
         timer = nil
-        runtime.connectionClosed(context.channel)
+        if countsConnection { runtime.connectionClosed(context.channel) }
         context.fireChannelInactive()
     }
 

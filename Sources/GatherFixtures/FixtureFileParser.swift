@@ -7,7 +7,7 @@ struct FixtureFileParser {
     let reader: FixtureYAMLReader
     let baseDirectory: String
 
-    static let backendKeys = ["name", "port", "seed", "paths"]
+    static let backendKeys = ["name", "port", "seed", "paths", "tls"]
     static let pathKeys = [
         "path", "method", "body", "json", "text", "echo", "enrich", "status", "content_type", "latency",
         "error", "stall", "reset", "garbage", "oversized", "drip", "truncate",
@@ -63,7 +63,27 @@ struct FixtureFileParser {
             }
             return path
         }
-        return FixtureBackend(name: name, port: port, seed: seed, paths: paths, location: reader.location(of: node))
+        let tls = try entries["tls"].map { try parseTLS($0.value) }
+        return FixtureBackend(name: name, port: port, seed: seed, paths: paths, location: reader.location(of: node), tls: tls)
+    }
+
+    /// `tls: { cert: FILE, key: FILE }`: PEM files, relative to the fixture file's folder.
+    private func parseTLS(_ node: Node) throws -> FixtureTLS {
+        let entries = try reader.mapping(node, what: "tls", allowed: ["cert", "key"])
+        for field in ["cert", "key"] where entries[field] == nil {
+            throw reader.error(at: node, "tls needs 'cert' and 'key' (missing '\(field)')")
+        }
+        var paths: [String: String] = [:]
+        for field in ["cert", "key"] {
+            let fieldNode = entries[field]!.value
+            let relative = try reader.string(fieldNode, what: "tls.\(field)")
+            let resolved = relative.hasPrefix("/") ? relative : (baseDirectory as NSString).appendingPathComponent(relative)
+            guard FileManager.default.isReadableFile(atPath: resolved) else {
+                throw reader.error(at: fieldNode, "cannot read tls.\(field) file '\(relative)' (looked at \(resolved))")
+            }
+            paths[field] = resolved
+        }
+        return FixtureTLS(certificatePath: paths["cert"]!, keyPath: paths["key"]!)
     }
 
     private func parsePath(_ node: Node) throws -> FixturePath {

@@ -1,7 +1,10 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOHTTP2
 import NIOPosix
+import NIOSSL
+import NIOTLS
 import Synchronization
 
 /// Serves a `FixtureSet` on loopback: one listening socket per backend.
@@ -30,7 +33,8 @@ public final class FixtureServer: Sendable {
             let runtime = FixtureBackendRuntime(backend: backend)
             let port = ephemeralPorts ? 0 : backend.port
             do {
-                let channel = try await bootstrap(group: group, runtime: runtime).bind(host: host, port: port).get()
+                let tls = try backend.tls.map { try $0.makeContext() }
+                let channel = try await bootstrap(group: group, runtime: runtime, tls: tls).bind(host: host, port: port).get()
                 listeners.append(channel)
                 runtimes[backend.name] = runtime
                 ports[backend.name] = channel.localAddress?.port ?? port
@@ -42,18 +46,51 @@ public final class FixtureServer: Sendable {
         return FixtureServer(runtimes: runtimes, boundPorts: ports, listeners: listeners)
     }
 
-    private static func bootstrap(group: EventLoopGroup, runtime: FixtureBackendRuntime) -> ServerBootstrap {
+    private static func bootstrap(group: EventLoopGroup, runtime: FixtureBackendRuntime, tls: NIOSSLContext?) -> ServerBootstrap {
         ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let decoder = HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(decoder))
-                    try channel.pipeline.syncOperations.addHandler(FixtureConnectionHandler(runtime: runtime))
+                    guard let tls else {
+                        try configureHTTP1(channel, runtime: runtime)
+                        return
+                    }
+                    try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+                    try channel.pipeline.syncOperations.addHandler(ApplicationProtocolNegotiationHandler { result, channel in
+                        channel.eventLoop.makeCompletedFuture {
+                            // The channel is long active: it is counted (and closed at shutdown) here.
+                            runtime.connectionOpened(channel)
+                            channel.closeFuture.whenComplete { _ in runtime.connectionClosed(channel) }
+                            if case .negotiated("h2") = result {
+                                try configureHTTP2(channel, runtime: runtime)
+                            } else {
+                                try configureHTTP1(channel, runtime: runtime, countsConnection: false)
+                            }
+                        }
+                    })
                 }
             }
+    }
+
+    private static func configureHTTP1(_ channel: Channel, runtime: FixtureBackendRuntime, countsConnection: Bool = true) throws {
+        let decoder = HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)
+        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(decoder))
+        try channel.pipeline.syncOperations.addHandler(FixtureConnectionHandler(runtime: runtime, countsConnection: countsConnection))
+    }
+
+    /// One stream per request; the connection (not each stream) counts as accepted.
+    private static func configureHTTP2(_ channel: Channel, runtime: FixtureBackendRuntime) throws {
+        let http2 = NIOHTTP2Handler(mode: .server, eventLoop: channel.eventLoop) { stream in
+            stream.eventLoop.makeCompletedFuture {
+                let sync = stream.pipeline.syncOperations
+                try sync.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
+                try sync.addHandler(FixtureHTTP2Bridge())
+                try sync.addHandler(FixtureConnectionHandler(runtime: runtime, countsConnection: false))
+            }
+        }
+        try channel.pipeline.syncOperations.addHandler(http2)
     }
 
     /// The port a backend listens on, or nil for an unknown name.

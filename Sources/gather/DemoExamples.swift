@@ -34,5 +34,7 @@ struct DemoExamples {
                      target: "/items/42", flags: "i"),
         DemoExamples(route: "config", title: "Consensus read: three replicas vote, the stale one is outvoted (votes: 2 of 3)",
                      target: "/config"),
+        DemoExamples(route: "inventory", title: "HTTPS and HTTP/2 upstream behind a private CA: four stock shards over one multiplexed connection",
+                     target: "/inventory"),
     ]
 }

@@ -16,7 +16,8 @@ struct ServeCommand: AsyncParsableCommand {
             or * with q > 0; gzip is the only coding offered); smaller ones and other clients get identity. \
             Every aggregated answer carries Vary: Accept-Encoding. Server-Sent Events are never compressed \
             (proxies and EventSource clients buffer a compressed stream, so events would stop arriving one \
-            by one), nor are complete: first answers (the winner's bytes as they were decoded), error \
+            by one), nor are complete: first answers (the winner's bytes as they came, still in the upstream's \
+            Content-Encoding when the client accepts it), error \
             answers or HEAD answers. The admin listener never compresses.
             """)
 
@@ -25,6 +26,13 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Public listener.")
     var listen = HostPort(host: "127.0.0.1", port: 8080)
+
+    @Option(name: .customLong("tls-cert"),
+            help: "Serve HTTPS (ALPN h2 and http/1.1) with this PEM certificate chain; needs --tls-key. SIGHUP reloads it.")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert (unencrypted).")
+    var tlsKey: String?
 
     @Option(help: "Admin listener (health, readiness, metrics, routes).")
     var admin = HostPort(host: "127.0.0.1", port: 9901)
@@ -97,6 +105,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard DurationParser.parse(acceptGrace) != nil else {
             throw ValidationError("--accept-grace: not a duration: \(acceptGrace)")
         }
+        if (tlsCert == nil) != (tlsKey == nil) {
+            throw ValidationError("--tls-cert and --tls-key go together: give both, or neither for plaintext HTTP")
+        }
         guard maxInFlight > 0 else { throw ValidationError("--max-in-flight must be positive") }
         if let transferThreads, !(1...64).contains(transferThreads) { throw ValidationError("--transfer-threads: 1...64") }
         if let eventLoops, !(1...256).contains(eventLoops) { throw ValidationError("--event-loops: 1...256") }
@@ -124,6 +135,14 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.accessLog = accessLog == .on
         if let writer = LoggingSetup.writer { configuration.droppedLogLines = { writer.droppedLines } }
         configuration.gzipMinimumBytes = gzipMin == "off" ? nil : SizeParser.parse(gzipMin)
+        if let tlsCert, let tlsKey {
+            do {
+                configuration.tls = try ListenerCertificate(certificatePath: tlsCert, keyPath: tlsKey)
+            } catch {
+                StandardError.print("gather: \(error)")
+                throw ExitCode.failure
+            }
+        }
         logger.info("routes loaded", metadata: RouteLogFields.summary(loaded).merging(
             ["from": "\(routes.joined(separator: ","))"]) { $1 })
         for route in loaded { logger.info("route", metadata: RouteLogFields.route(route)) }
@@ -137,17 +156,19 @@ struct ServeCommand: AsyncParsableCommand {
             "access_log": "\(accessLog.rawValue)", "log_level": "\(logLevel.rawValue)", "watch": "\(watch)",
             "gzip_min": "\(gzipMin)",
         ]
+        let certificate = configuration.tls
         let reloader = RouteReloader(paths: routes, server: server, logger: logger)
         let group = ServiceGroup(
             services: [
                 GatewayService(server: server, drain: DurationParser.parse(drain) ?? .seconds(10),
                                acceptGrace: DurationParser.parse(acceptGrace) ?? .zero, logger: logger,
-                               announce: { [listen, admin, count = loaded.count, settings] in
+                               announce: { [listen, admin, count = loaded.count, settings, https = configuration.tls != nil] in
                                    Self.announce(server: server, listen: listen, admin: admin, routes: count,
-                                                 settings: settings, logger: logger)
+                                                 https: https, settings: settings, logger: logger)
                                }),
                 // Last in the list, first to stop: no reload starts once the drain has begun.
-                RouteReloadService(reloader: reloader, hangups: hangups, watch: watch),
+                RouteReloadService(reloader: reloader, hangups: hangups, watch: watch,
+                                   certificate: certificate, logger: logger),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
@@ -155,11 +176,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// One line on stdout, so that scripts and tests started on port 0 learn the bound ports.
     private static func announce(server: GatewayServer, listen: HostPort, admin: HostPort, routes: Int,
-                                 settings: Logger.Metadata, logger: Logger) {
+                                 https: Bool, settings: Logger.Metadata, logger: Logger) {
         let adminAddress = server.adminPort.map { "http://\(admin.host):\($0)" } ?? "none"
-        StandardOutput.print("gather listening on http://\(listen.host):\(server.port) (admin \(adminAddress))")
+        let scheme = https ? "https" : "http"
+        StandardOutput.print("gather listening on \(scheme)://\(listen.host):\(server.port) (admin \(adminAddress))")
         logger.info("gather listening", metadata: [
-            "listen": "\(listen.host):\(server.port)", "admin": "\(admin.host):\(server.adminPort ?? 0)",
+            "listen": "\(listen.host):\(server.port)", "scheme": "\(scheme)", "admin": "\(admin.host):\(server.adminPort ?? 0)",
             "routes": "\(routes)",
         ].merging(settings) { $1 })
     }

@@ -105,6 +105,10 @@ struct FixtureParseTests {
          "test.yaml:5:5: duplicate backend name 'a'"),
         ("backends:\n  - name: a\n    port: 1\n    paths:\n      - path: /x\n        json: 1\n        latency: { median: 50ms, p99: 10ms }\n",
          "test.yaml:7:39: latency p99 must not be below the median"),
+        ("backends:\n  - name: a\n    port: 1\n    tls: { cert: none.pem, key: none.key }\n    paths: [{path: /x, json: 1}]\n",
+         "test.yaml:4:18: cannot read tls.cert file 'none.pem'"),
+        ("backends:\n  - name: a\n    port: 1\n    tls: { cert: a.pem }\n    paths: [{path: /x, json: 1}]\n",
+         "test.yaml:4:10: tls needs 'cert' and 'key' (missing 'key')"),
     ])
     func locatedErrors(yaml: String, expectedPrefix: String) {
         let message = failure(yaml)
@@ -133,8 +137,11 @@ struct FixtureParseTests {
         #expect(ports == [
             "engine-a": 9101, "engine-b": 9102, "engine-c": 9103, "shop-a": 9201, "shop-b": 9202, "shop-c": 9203,
             "profile": 9301, "orders": 9302, "orgs": 9303, "region-eu": 9401, "region-us": 9402, "chaos": 9501,
-            "replica-1": 9601, "replica-2": 9602, "replica-3": 9603, "live-prices": 9701, "enricher": 9702,
+            "replica-1": 9601, "replica-2": 9602, "replica-3": 9603, "live-prices": 9701, "enricher": 9702, "warehouse": 9801,
         ])
+        let warehouse = try #require(set.backends.first { $0.name == "warehouse" })
+        #expect(warehouse.tls?.certificatePath.hasSuffix("fixtures/tls/demo-backend.pem") == true)
+        #expect(set.backends.filter { $0.tls != nil }.map(\.name) == ["warehouse"])
         let chaos = try #require(set.backends.first { $0.name == "chaos" })
         #expect(Set(chaos.paths.map(\.path)) == ["/reset", "/garbage", "/huge", "/truncate", "/drip", "/error", "/notjson", "/echo"])
         #expect(chaos.paths.first { $0.path == "/huge" }?.oversized == FixtureOversized(rate: 1, bytes: 16 * 1024 * 1024))

@@ -30,6 +30,9 @@ final class AggregationCall {
     private var spanIDs: SplitMixGenerator
 
     var coordinator: AggregationCoordinator
+    /// Per upstream: its compressed answer is left encoded (`complete: first`, for a client that
+    /// accepts the coding; see `encodedPassthrough`).
+    private let passEncoded: [Bool]
     private let startedAt: UInt64
     private var transfers: [(id: AttemptID, handle: TransferHandle, note: AbortNote)] = []
     /// Only for routes with a `max_in_flight` upstream.
@@ -41,7 +44,7 @@ final class AggregationCall {
     let cached: CallCache?
 
     private init(runtime: RouteRuntime, gateway: GatewayContext, eventLoop: EventLoop, identity: RequestIdentity,
-                 method: String, body: [UInt8]?, urls: [[String]], headers: [[(String, String)]],
+                 method: String, body: [UInt8]?, urls: [[String]], headers: [[(String, String)]], passEncoded: [Bool],
                  values: TemplateValues, forwarded: [(String, String)],
                  onUpstream: (([UInt8]) -> Void)?, respond: @escaping (JSONResponse) -> Void) {
         self.runtime = runtime
@@ -54,6 +57,7 @@ final class AggregationCall {
         self.headers = headers
         self.values = values
         self.forwarded = forwarded
+        self.passEncoded = passEncoded
         self.respond = respond
         self.onUpstream = onUpstream
         self.spanIDs = SplitMixGenerator(seed: identity.spanID)
@@ -114,18 +118,26 @@ final class AggregationCall {
 
         var urls: [[String]] = []
         var headers: [[(String, String)]] = []
+        var passEncoded: [Bool] = []
+        let passCodings = route.complete == .first
+            ? AcceptEncoding.acceptedUpstreamCodings(head.headers[canonicalForm: "accept-encoding"]) : []
         urls.reserveCapacity(route.upstreams.count)
         headers.reserveCapacity(route.upstreams.count)
         for upstream in route.upstreams {
             if let missing = deferredRendering(of: upstream, values) {
                 return .failure(missing)
             } else if (!upstream.stage.needs.isEmpty && readsEarlierAnswers(upstream)) || upstream.stage.each != nil {
+                // Stages never run under `complete: first` (a load error), so nothing to pass encoded.
                 urls.append([])
                 headers.append([])
+                passEncoded.append(false)
                 continue
             }
             switch render(upstream, values, forwarded: forwarded, identity: identity) {
-            case .success(let (rendered, upstreamHeaders)):
+            case .success(let (rendered, renderedHeaders)):
+                var upstreamHeaders = renderedHeaders
+                // A cached answer is stored decoded: it may go to a client that accepts no coding.
+                passEncoded.append(upstream.cache == nil && encodedPassthrough(codings: passCodings, headers: &upstreamHeaders))
                 urls.append(rendered)
                 headers.append(upstreamHeaders)
             case .failure(let missing):
@@ -138,7 +150,8 @@ final class AggregationCall {
         }
         return .success(AggregationCall(runtime: runtime, gateway: gateway, eventLoop: eventLoop, identity: identity,
                                         method: head.method.rawValue, body: body, urls: urls, headers: headers,
-                                        values: values, forwarded: forwarded, onUpstream: onUpstream, respond: respond))
+                                        passEncoded: passEncoded, values: values, forwarded: forwarded,
+                                        onUpstream: onUpstream, respond: respond))
     }
 
     /// One upstream's urls (url, then replicas) and headers.
@@ -164,6 +177,17 @@ final class AggregationCall {
         upstreamHeaders.append(("X-Request-Id", identity.requestID))
         if let tracestate = identity.trace.tracestate { upstreamHeaders.append(("tracestate", tracestate)) }
         return .success((rendered, upstreamHeaders))
+    }
+
+    /// `complete: first` passes the winner's body on as it came, Content-Encoding included, when
+    /// the client accepts that coding: the upstream is asked only for the codings of
+    /// `AcceptEncoding.upstreamCodings` the client accepts, and libcurl leaves the body encoded.
+    /// A client that accepts none of them, or an upstream whose route sets its own
+    /// Accept-Encoding, gets the body decoded as before.
+    private static func encodedPassthrough(codings: [String], headers: inout [(String, String)]) -> Bool {
+        guard !codings.isEmpty, !headers.contains(where: { $0.0.lowercased() == "accept-encoding" }) else { return false }
+        headers.append(("Accept-Encoding", codings.joined(separator: ", ")))
+        return true
     }
 
     func start() {
@@ -254,10 +278,13 @@ final class AggregationCall {
         let replicas = urls[attempt.id.upstream]
         var attemptHeaders = headers[attempt.id.upstream]
         attemptHeaders.append(("traceparent", identity.upstreamTraceparent(using: &spanIDs)))
-        let request = UpstreamRequest(
+        var request = UpstreamRequest(
             method: method, url: replicas[attempt.replica % replicas.count], headers: attemptHeaders,
             body: maps.bodies[attempt.id.upstream] ?? body, timeoutMilliseconds: upstream.timeoutMilliseconds, maxBodyBytes: spec.maxBody,
             freshConnection: attempt.freshConnection, connection: upstream.connection)
+        // A map's calls (entries past the route's upstreams) never run under `complete: first`.
+        let passEncoded = attempt.id.upstream < self.passEncoded.count && self.passEncoded[attempt.id.upstream]
+        request.passEncoded = passEncoded
         let passthrough = runtime.route.complete == .first
         // An attaching map's answers are values put into items, not lists of their own.
         let extractsItems = runtime.route.merge.mode.mergesItems && spec.stage.each?.attach == nil
@@ -273,7 +300,7 @@ final class AggregationCall {
         let lane = gateway.lanes.lane(for: loop)
         let completion: @Sendable (UpstreamResponse) -> Void = { response in
             let classified = ClassifiedAttempt.classify(response, upstream: spec, passthrough: passthrough,
-                                                        extractsItems: extractsItems)
+                                                        passEncoded: passEncoded, extractsItems: extractsItems)
             let endedAt = NIODeadline.now().uptimeNanoseconds
             health.attemptEnded(replica: replica, kind: kind,
                                 end: classified.healthEnd(elapsed: Int64(endedAt &- sentAt), abortReason: note.value),

@@ -19,10 +19,13 @@ struct AnswerBuilder {
     func build(allocator: ByteBufferAllocator) -> (response: JSONResponse, reports: [UpstreamReport]) {
         let route = runtime.route
         if route.complete == .first, let winner = outcomes.firstIndex(where: { $0.status == .ok }),
-           case .raw(let upstreamStatus, let contentType, let body)? = slots[winner].payload {
+           case .raw(let upstreamStatus, let contentType, let body, let contentEncoding)? = slots[winner].payload {
             let reports = reports(counts: nil)
             var headers = HTTPHeaders()
             if let contentType { headers.add(name: "Content-Type", value: contentType) }
+            // Encoded only for a client that accepted the coding: the answer varies with it.
+            if let contentEncoding { headers.add(name: "Content-Encoding", value: contentEncoding) }
+            headers.add(name: "Vary", value: "Accept-Encoding")
             headers.add(name: "Gather-Winner", value: route.upstreams[winner].name)
             headers.add(name: "Gather-Partial", value: "false")
             if reports.contains(where: { $0.cache == .stale }) { headers.add(name: "Gather-Stale", value: "true") }

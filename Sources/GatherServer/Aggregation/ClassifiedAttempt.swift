@@ -29,8 +29,10 @@ struct ClassifiedAttempt {
         }
     }
 
+    /// `passEncoded`: the transfer left the body encoded, so its Content-Encoding describes
+    /// these bytes (when libcurl decoded them the header is still there, and not passed on).
     static func classify(_ response: UpstreamResponse, upstream: UpstreamSpec, passthrough: Bool,
-                         extractsItems: Bool) -> ClassifiedAttempt {
+                         passEncoded: Bool = false, extractsItems: Bool) -> ClassifiedAttempt {
         switch response.outcome {
         case .failed(let failure, let message):
             switch failure {
@@ -47,8 +49,10 @@ struct ClassifiedAttempt {
             }
             if passthrough {
                 let contentType = headers.first { $0.0 == "content-type" }?.1
+                let contentEncoding = passEncoded ? headers.first { $0.0 == "content-encoding" }?.1 : nil
                 return ClassifiedAttempt(result: .success(httpStatus: status),
-                                         payload: .raw(status: status, contentType: contentType, body: body))
+                                         payload: .raw(status: status, contentType: contentType, body: body,
+                                                       contentEncoding: contentEncoding))
             }
             let document: JSONDocument
             do {

@@ -69,7 +69,10 @@ final class UpstreamCache: Sendable {
             let compact = answer.compacted()
             payload = .indexed(compact)
             size = compact.footprint
-        case .raw(_, let contentType, let body): size = body.capacity + (contentType?.utf8.count ?? 0)
+        case .raw(_, _, _, .some):
+            // Still encoded for one client's Accept-Encoding (a cached upstream never asks for that).
+            return
+        case .raw(_, let contentType, let body, nil): size = body.capacity + (contentType?.utf8.count ?? 0)
         }
         let stored = Stored(payload: payload, httpStatus: status)
         state.withLock { _ = $0.entries.store(key, stored, size: size, freshness: freshness, now: now) }

@@ -19,6 +19,9 @@ public struct GatewayConfiguration: Sendable {
     /// Log lines the process's log writer dropped so far (exported as
     /// `gather_log_lines_dropped_total`); nil: the gateway does not own the process's logging.
     public var droppedLogLines: (@Sendable () -> Int)?
+    /// HTTPS (ALPN h2 and http/1.1) on the public listener; nil: plaintext HTTP/1.1. Reloading
+    /// it (SIGHUP) changes the certificate new connections get.
+    public var tls: ListenerCertificate?
 
     public init() {}
 }

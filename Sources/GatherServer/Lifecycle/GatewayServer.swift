@@ -42,7 +42,7 @@ public final class GatewayServer: @unchecked Sendable {
                                      logger: logger, metrics: metrics, accessLog: configuration.accessLog,
                                      gzipMinimumBytes: configuration.gzipMinimumBytes)
         do {
-            let channel = try await publicBootstrap(group: group, context: context)
+            let channel = try await publicBootstrap(group: group, context: context, certificate: configuration.tls)
                 .bind(host: configuration.host, port: configuration.port).get()
             var adminChannel: Channel?
             if let adminHost = configuration.adminHost {
@@ -60,7 +60,8 @@ public final class GatewayServer: @unchecked Sendable {
         }
     }
 
-    private static func publicBootstrap(group: EventLoopGroup, context: GatewayContext) -> ServerBootstrap {
+    private static func publicBootstrap(group: EventLoopGroup, context: GatewayContext,
+                                        certificate: ListenerCertificate?) -> ServerBootstrap {
         ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -68,7 +69,11 @@ public final class GatewayServer: @unchecked Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try addConnectionHandlers(to: channel.pipeline.syncOperations, context: context)
+                    if let certificate {
+                        try ClientPipeline.configureTLS(channel, gateway: context, certificate: certificate)
+                    } else {
+                        try ClientPipeline.configureHTTP1(channel, gateway: context)
+                    }
                 }
             }
     }

@@ -18,4 +18,13 @@ struct AcceptEncodingTests {
     func refused(_ values: [String]) {
         #expect(!AcceptEncoding.acceptsGzip(values))
     }
+
+    @Test("the upstream codings a client accepts, in gather's order: what a first winner may keep", arguments: [
+        ([String](), [String]()), (["gzip"], ["gzip"]), (["br", "gzip"], ["gzip", "br"]), (["*"], ["gzip", "br", "zstd"]),
+        (["*", "br;q=0"], ["gzip", "zstd"]), (["zstd;q=0.5", "deflate"], ["zstd"]), (["identity"], []),
+        (["x-gzip", "BR"], ["gzip", "br"]), (["br;q=0", "zstd;q=0", "gzip;q=0"], []),
+    ])
+    func upstreamCodings(_ values: [String], _ expected: [String]) {
+        #expect(AcceptEncoding.acceptedUpstreamCodings(values) == expected)
+    }
 }

@@ -21,6 +21,7 @@ final class GatewayHarness {
     /// `routes` gets each backend's bound port by name and returns route-file YAML.
     static func start(_ backends: [FixtureBackend], limits: ClientLimits = ClientLimits(), maxInFlight: Int = 10_000,
                       logger: Logger = quietLogger, accessLog: Bool = true, gzipMinimumBytes: Int? = 1024,
+                      tls: ListenerCertificate? = nil,
                       routes: (_ ports: [String: Int]) -> String) async throws -> GatewayHarness {
         let fixtures = try await FixtureServer.start(FixtureSet(backends: backends), ephemeralPorts: true)
         let text = routes(fixtures.ports)
@@ -38,6 +39,7 @@ final class GatewayHarness {
         configuration.maxInFlight = maxInFlight
         configuration.accessLog = accessLog
         configuration.gzipMinimumBytes = gzipMinimumBytes
+        configuration.tls = tls
         let gateway = try await GatewayServer.start(routes: parsed.routes, configuration: configuration,
                                                     logger: logger)
         return GatewayHarness(fixtures: fixtures, gateway: gateway)
@@ -59,7 +61,8 @@ final class GatewayHarness {
                 guard let port = fixtures.port(of: backend.name) else { continue }
                 text = text.replacingOccurrences(of: "127.0.0.1:\(backend.port)/", with: "127.0.0.1:\(port)/")
             }
-            let parsed = RouteLoader.parse(text: text, file: name, environment: [:])
+            // The full path: a route's relative tls files are read from its folder.
+            let parsed = RouteLoader.parse(text: text, file: folder.appendingPathComponent(name).path, environment: [:])
             routes += parsed.routes
             errors += parsed.errors.map(\.description)
         }
@@ -103,10 +106,11 @@ final class GatewayHarness {
     /// Runs `body` against a started harness and always stops it, also when an expectation throws.
     static func with(_ backends: [FixtureBackend], limits: ClientLimits = ClientLimits(), maxInFlight: Int = 10_000,
                      logger: Logger = quietLogger, accessLog: Bool = true, gzipMinimumBytes: Int? = 1024,
+                     tls: ListenerCertificate? = nil,
                      routes: (_ ports: [String: Int]) -> String,
                      _ body: (GatewayHarness) async throws -> Void) async throws {
         let harness = try await start(backends, limits: limits, maxInFlight: maxInFlight, logger: logger,
-                                      accessLog: accessLog, gzipMinimumBytes: gzipMinimumBytes, routes: routes)
+                                      accessLog: accessLog, gzipMinimumBytes: gzipMinimumBytes, tls: tls, routes: routes)
         do {
             try await body(harness)
         } catch {

@@ -1,0 +1,114 @@
+import NIOCore
+import NIOHTTP1
+import NIOHTTP2
+import NIOPosix
+import NIOSSL
+
+/// An HTTP/2 client over TLS (ALPN h2 only) with swift-nio-http2: one connection, a stream per
+/// request, and a stream it can reset while the connection carries on — which curl cannot do.
+final class H2TestClient: @unchecked Sendable {
+    struct Response: Sendable {
+        var status: Int
+        var headers: HTTPHeaders
+        var body: String
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    private let group: MultiThreadedEventLoopGroup
+    private let channel: Channel
+    private let multiplexer: NIOHTTP2Handler.StreamMultiplexer
+
+    private init(group: MultiThreadedEventLoopGroup, channel: Channel, multiplexer: NIOHTTP2Handler.StreamMultiplexer) {
+        self.group = group
+        self.channel = channel
+        self.multiplexer = multiplexer
+    }
+
+    static func connect(port: Int, caPEM: String) async throws -> H2TestClient {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .file(caPEM)
+        tls.applicationProtocols = ["h2"]
+        let context = try NIOSSLContext(configuration: tls)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        do {
+            let channel = try await ClientBootstrap(group: group).channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        NIOSSLClientHandler(context: context, serverHostname: "localhost"))
+                }
+            }.connect(host: "127.0.0.1", port: port).get()
+            let multiplexer = try await channel.configureHTTP2Pipeline(
+                mode: .client, connectionConfiguration: .init(), streamConfiguration: .init()
+            ) { $0.eventLoop.makeSucceededVoidFuture() }.get()
+            return H2TestClient(group: group, channel: channel, multiplexer: multiplexer)
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+    }
+
+    /// Sends a GET on a new stream; the response future completes at the stream's end (or fails
+    /// when the stream closes first).
+    func open(_ path: String, headers: [(String, String)] = []) async throws -> (stream: Channel, response: EventLoopFuture<Response>) {
+        let promise = channel.eventLoop.makePromise(of: Response.self)
+        let stream = try await multiplexer.createStreamChannel { stream in
+            stream.eventLoop.makeCompletedFuture {
+                try stream.pipeline.syncOperations.addHandler(HTTP2FramePayloadToHTTP1ClientCodec(httpProtocol: .https))
+                try stream.pipeline.syncOperations.addHandler(Collector(promise: promise))
+            }
+        }.get()
+        var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path)
+        head.headers.add(name: "host", value: "localhost")
+        for (name, value) in headers { head.headers.add(name: name, value: value) }
+        stream.write(HTTPClientRequestPart.head(head), promise: nil)
+        try await stream.writeAndFlush(HTTPClientRequestPart.end(nil)).get()
+        return (stream, promise.futureResult)
+    }
+
+    func get(_ path: String, headers: [(String, String)] = []) async throws -> Response {
+        try await open(path, headers: headers).response.get()
+    }
+
+    func close() async {
+        try? await channel.close()
+        try? await group.shutdownGracefully()
+    }
+
+    private final class Collector: ChannelInboundHandler {
+        typealias InboundIn = HTTPClientResponsePart
+        private let promise: EventLoopPromise<Response>
+        private var response = Response(status: 0, headers: [:], body: "")
+        private var done = false
+
+        init(promise: EventLoopPromise<Response>) { self.promise = promise }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let head):
+                response.status = Int(head.status.code)
+                response.headers = head.headers
+            case .body(let buffer):
+                response.body += String(buffer: buffer)
+            case .end:
+                done = true
+                promise.succeed(response)
+            }
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            if !done { promise.fail(Failure(description: "the stream closed before its response ended")) }
+            context.fireChannelInactive()
+        }
+
+        func errorCaught(context: ChannelHandlerContext, error: Error) {
+            if !done {
+                done = true
+                promise.fail(error)
+            }
+            context.close(promise: nil)
+        }
+    }
+}
