@@ -1,10 +1,6 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Every source target builds in the Swift 6 language mode (strict concurrency). The test targets
-// are still in mode 5: their harnesses hand non-Sendable fixtures to task groups.
-let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
-
 let package = Package(
     name: "gather",
     // Linux only: the transfer threads drive libcurl with epoll and wake through an eventfd
@@ -70,8 +66,7 @@ let package = Package(
         ]),
 
         // Micro-benchmarks of the pure core (merge modes, JSON); run by bench/merge.
-        .executableTarget(name: "GatherBench", dependencies: ["GatherCore"], path: "bench/Sources/GatherBench",
-                          ),
+        .executableTarget(name: "GatherBench", dependencies: ["GatherCore"], path: "bench/Sources/GatherBench"),
 
         .executableTarget(name: "gather", dependencies: [
             "GatherCore", "GatherServer", "GatherFixtures",
@@ -81,8 +76,8 @@ let package = Package(
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
 
-        .testTarget(name: "GatherCoreTests", dependencies: ["GatherCore"], swiftSettings: v5),
-        .testTarget(name: "GatherCurlTests", dependencies: ["GatherCurl"], swiftSettings: v5),
+        .testTarget(name: "GatherCoreTests", dependencies: ["GatherCore"]),
+        .testTarget(name: "GatherCurlTests", dependencies: ["GatherCurl"]),
         // The shell's handlers on NIO's embedded channels (no sockets): the connection state machine.
         .testTarget(name: "GatherServerTests", dependencies: [
             "GatherServer", "GatherCore", "GatherCurl", "GatherFixtures",
@@ -90,9 +85,8 @@ let package = Package(
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: v5),
-        .testTarget(name: "GatherFixturesTests", dependencies: ["GatherFixtures", "GatherCore", "GatherTestSupport"],
-                    swiftSettings: v5),
+        ]),
+        .testTarget(name: "GatherFixturesTests", dependencies: ["GatherFixtures", "GatherCore", "GatherTestSupport"]),
         // What several test targets share: the raw HTTP client, a Mutex-backed box for state
         // their closures share.
         .target(name: "GatherTestSupport", path: "Tests/GatherTestSupport"),
@@ -102,6 +96,6 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOHTTP2", package: "swift-nio-http2"),
             .product(name: "NIOPosix", package: "swift-nio"),
-        ], swiftSettings: v5),
+        ]),
     ]
 )

@@ -5,6 +5,7 @@ import CCurlShim
 /// touched only by its transfer thread (the inbox lock orders the hand-over). Its pointer is
 /// CURLOPT_PRIVATE and the write/header callbacks' userdata, unretained: the thread's active
 /// list keeps it alive while libcurl may call back.
+// @unchecked: its mutable state and C pointers are touched only on its transfer thread (or before it is posted there).
 final class Transfer: @unchecked Sendable {
     enum State {
         case queued

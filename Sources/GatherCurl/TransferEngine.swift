@@ -8,6 +8,7 @@ import Synchronization
 /// Completions run on the transfer thread that ran the transfer (keep them short; they may call
 /// `start` and `cancel`). Exceptions: when the engine is shut down, or could not start any
 /// thread, `start` calls the completion before it returns.
+// @unchecked: its transfer threads are classes owning C handles; the engine only posts to their locked inboxes.
 public final class TransferEngine: @unchecked Sendable {
     private let transferThreads: [TransferThread]
     private let roundRobin = Atomic<UInt64>(0)

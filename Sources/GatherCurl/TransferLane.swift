@@ -13,6 +13,7 @@
 /// `start` and `flush` belong to the owning thread (the event loop); `deliver` may be called
 /// from any thread. Completions keep the engine's contract: each is called exactly once, on the
 /// transfer thread that ran the transfer.
+// @unchecked: `nextThread`, `owing` and `flushScheduled` belong to the owning event loop; only `deliver` runs elsewhere.
 public final class TransferLane: @unchecked Sendable {
     private let engine: TransferEngine
     private let threads: [TransferThread]

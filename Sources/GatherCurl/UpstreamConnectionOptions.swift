@@ -5,7 +5,7 @@ import Synchronization
 /// How gather connects to an upstream: HTTP version and TLS. One instance per distinct setting
 /// per route load, shared by all the requests (and shards) that use it: an easy handle that
 /// last applied the same instance sets none of these options again.
-public final class UpstreamConnectionOptions: @unchecked Sendable {
+public final class UpstreamConnectionOptions: Sendable {
     public enum HTTPVersion: Sendable, Equatable {
         /// HTTP/1.1 only.
         case http1_1

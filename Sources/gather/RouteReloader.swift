@@ -4,6 +4,7 @@ import GatherServer
 import Logging
 
 /// Reloads route files on SIGHUP or when they change; a broken file keeps the old routes.
+// @unchecked: `fingerprint` and `timer` are touched only on its serial `queue`.
 final class RouteReloader: @unchecked Sendable {
     private let paths: [String]
     private let server: GatewayServer

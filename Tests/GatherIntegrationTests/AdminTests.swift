@@ -139,7 +139,7 @@ struct AdminTests {
             }
             #expect(inFlight == 1)
             let server = bed.server
-            bed.serverStopped = true
+            bed.serverStopped.store(true, ordering: .releasing)
             let draining = Task { await server.shutdown(drain: .seconds(5)) }
             var ready = await bed.admin.get("/readyz")
             for _ in 0..<40 where ready.status != 503 {

@@ -7,7 +7,7 @@ import Testing
 /// curl without --compressed as the client, so the bytes are read as they leave gather).
 @Suite("complete: first passes encoded bodies to clients that accept them", .serialized)
 struct FirstPassthroughTests {
-    static let routes: (NginxUpstream) -> String = { nginx in """
+    static let routes: @Sendable (NginxUpstream) -> String = { nginx in """
         routes:
           - name: gz
             match: { path: /gz }

@@ -12,7 +12,7 @@ import Testing
 /// the access log, traceparent, and 499 for a stream the client resets.
 @Suite("HTTPS and HTTP/2 listener", .serialized)
 struct HTTPSListenerTests {
-    private static let routes: ([String: Int]) -> String = { ports in """
+    private static let routes: @Sendable ([String: Int]) -> String = { ports in """
         routes:
           - name: search
             match: { method: GET, path: /search }

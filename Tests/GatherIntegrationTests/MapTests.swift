@@ -96,7 +96,7 @@ struct MapTests {
         }
     }
 
-    private static let itemRoutes: (Int) -> String = { port in """
+    private static let itemRoutes: @Sendable (Int) -> String = { port in """
         routes:
           - name: each
             match: { method: POST, path: /each }

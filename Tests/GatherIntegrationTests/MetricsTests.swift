@@ -127,7 +127,7 @@ struct MetricsTests {
     func upstreamInFlightIsLive() async throws {
         // No hedge: the stalled attempt stays in flight until the 1.5 s deadline, a window no
         // scheduler hiccup on a loaded machine can make the scrape miss.
-        let routes: ([String: Int]) -> String = { ports in
+        let routes: @Sendable ([String: Int]) -> String = { ports in
             """
             routes:
               - name: stalled

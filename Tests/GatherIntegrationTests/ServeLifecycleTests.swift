@@ -91,10 +91,10 @@ struct ServeLifecycleTests {
             let admin = TestClient(port: serve.adminPort)
             defer { client.shutdown(); admin.shutdown() }
             let log = ResultLog()
-            let running = Atomic<Bool>(true)
+            let running = Locked(true)
             let loops = (0..<4).map { _ in
                 Task {
-                    while running.load(ordering: .relaxed) {
+                    while running.value {
                         let started = log.mark()
                         log.record(await client.get("/thing"), startedAfter: started)
                     }
@@ -120,7 +120,7 @@ struct ServeLifecycleTests {
                 #expect(!later.isEmpty && later.allSatisfy { $0.body.contains("https://\(current).example/1") },
                         "the old route keeps serving")
             }
-            running.store(false, ordering: .relaxed)
+            running.withLock { $0 = false }
             for loop in loops { await loop.value }
 
             let results = log.all

@@ -12,7 +12,7 @@ struct StageObservabilityTests {
         Backends.backend("prices", [FixturePath(path: "/p", body: .text(#"{"amount":1}"#))]),
     ]
 
-    private static let routes: ([String: Int]) -> String = { ports in """
+    private static let routes: @Sendable ([String: Int]) -> String = { ports in """
         routes:
           - name: staged
             match: { method: GET, path: /staged }

@@ -376,6 +376,7 @@ final class AggregationCall {
 /// Carries a `max_in_flight` grant from whichever thread freed the slot to the request's event
 /// loop. Created before the call exists (the plan asks for waiters) and pointed at it right after;
 /// weakly, so a grant that arrives after the call is gone still gives its slot back.
+// @unchecked: `call` is set once on the event loop right after init and read only there.
 final class GrantRelay: @unchecked Sendable {
     private let eventLoop: EventLoop
     private let healths: [UpstreamHealth]

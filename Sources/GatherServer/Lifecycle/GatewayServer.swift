@@ -9,7 +9,7 @@ import Prometheus
 import Synchronization
 
 /// The running gateway: public listener, admin listener, transfer engine.
-public final class GatewayServer: @unchecked Sendable {
+public final class GatewayServer: Sendable {
     public let port: Int
     public let adminPort: Int?
     private let group: MultiThreadedEventLoopGroup

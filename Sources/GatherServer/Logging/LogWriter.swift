@@ -12,6 +12,7 @@ import Darwin
 /// Batching: woken by the first line into an empty queue, the writer lingers `lingerMilliseconds`
 /// (or until `batchBytes` are queued, or a flush) before it writes, so a busy gateway pays one
 /// wake-up and one `write(2)` per batch, not per request.
+// @unchecked: every mutable field is guarded by its pthread mutex (a condition variable needs one).
 public final class LogWriter: @unchecked Sendable {
     /// Receives a batch of whole lines, on the writer thread only.
     public typealias Sink = @Sendable (UnsafeRawBufferPointer) -> Void

@@ -1,7 +1,7 @@
 import GatherCore
 
 /// A loaded route plus what is built once per load rather than once per request.
-final class RouteRuntime: @unchecked Sendable {
+final class RouteRuntime: Sendable {
     let route: Route
     /// nil for `complete: first`, which passes the winner through unmerged.
     let mergeStage: (any MergeStage)?

@@ -72,7 +72,7 @@ import Testing
     }
 
     private func fused(_ method: FusionSpec.Method) throws -> MergeOutput {
-        try FuseMerge(fusion: FusionSpec(method: method, score: try pointer("/s")), dedupe: try byID).merge(try scored)
+        FuseMerge(fusion: FusionSpec(method: method, score: try pointer("/s")), dedupe: try byID).merge(try scored)
     }
 
     @Test func combsumNormalisesPerUpstream() throws {
@@ -96,7 +96,7 @@ import Testing
     }
 
     @Test func missingScoresCountAsZero() throws {
-        let output = try FuseMerge(fusion: FusionSpec(method: .combsum, score: try pointer("/s")), dedupe: try byID,
+        let output = FuseMerge(fusion: FusionSpec(method: .combsum, score: try pointer("/s")), dedupe: try byID,
                                    provenance: false).merge([
             try contribution("alpha", #"[{"id":"A","s":10},{"id":"B"},{"id":"C","s":20},{"id":"E","s":"high"}]"#, weight: 2),
         ])
@@ -105,7 +105,7 @@ import Testing
     }
 
     @Test func limitAppliesAfterFusion() throws {
-        let output = try FuseMerge(fusion: FusionSpec(method: .combsum, score: try pointer("/s")), dedupe: try byID,
+        let output = FuseMerge(fusion: FusionSpec(method: .combsum, score: try pointer("/s")), dedupe: try byID,
                                    limit: 1).merge(try scored)
         #expect(ids(output) == ["B"])
         #expect(output.counts == [3, 2])

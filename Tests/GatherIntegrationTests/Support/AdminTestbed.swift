@@ -2,15 +2,16 @@ import GatherCore
 import GatherFixtures
 import GatherServer
 import Logging
+import Synchronization
 
 /// Fixture backends plus a gateway whose admin listener is on an ephemeral port.
-final class AdminTestbed {
+final class AdminTestbed: Sendable {
     let fixtures: FixtureServer
     let server: GatewayServer
     let gateway: TestClient
     let admin: TestClient
     /// Set by a test that shuts the gateway down itself: a second `shutdown` would hang.
-    var serverStopped = false
+    let serverStopped = Atomic(false)
 
     private init(fixtures: FixtureServer, server: GatewayServer, adminPort: Int) {
         self.fixtures = fixtures
@@ -44,7 +45,7 @@ final class AdminTestbed {
         do { try await body(bed) } catch { failure = error }
         bed.gateway.shutdown()
         bed.admin.shutdown()
-        if !bed.serverStopped { await server.shutdown(drain: .seconds(1)) }
+        if !bed.serverStopped.load(ordering: .acquiring) { await server.shutdown(drain: .seconds(1)) }
         try? await fixtures.shutdown()
         if let failure { throw failure }
     }

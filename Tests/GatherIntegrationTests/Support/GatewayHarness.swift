@@ -7,7 +7,7 @@ import Testing
 
 /// Real fixture backends on ephemeral ports and the real gateway on 127.0.0.1:0, wired by a
 /// route file the test writes with the backends' actual ports.
-final class GatewayHarness {
+final class GatewayHarness: Sendable {
     let fixtures: FixtureServer
     let gateway: GatewayServer
     let client: TestClient
