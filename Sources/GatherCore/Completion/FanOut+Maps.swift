@@ -13,14 +13,9 @@ extension FanOut {
     /// The calls are entries `calls` of `outcomes`.
     public mutating func expand(_ id: AttemptID, into count: Int, now: Int64) -> (calls: Range<Int>, actions: [FanOutAction]) {
         let start = outcomes.count
-        guard started, !isFinished, let index = attemptIndex(of: id), attempts[index].inFlight,
-              attempts[index].kind == .primary else { return (start..<start, []) }
+        guard let upstream = takeBackPrimary(id) else { return (start..<start, []) }
         let now = observe(now)
         var actions: [FanOutAction] = []
-        let upstream = id.upstream
-        endAttempt(at: index)
-        attempts[index].withdrawn = true
-        outcomes[upstream].attempts -= 1
         if count <= 0 {
             settle(upstream, as: .ok, httpStatus: nil, at: now)
         } else {
@@ -46,11 +41,7 @@ extension FanOut {
             }
             pendingCount += count
         }
-        settleIfRuleMet(at: now, &actions)
-        if !isFinished { fillSlots(now: now, &actions) }
-        if !isFinished { processDue(through: now, now: now, &actions) }
-        dropSendsOverrunByFinish(&actions)
-        refreshWakeup()
+        proceed(now: now, &actions)
         return (outcomes[upstream].calls ?? start..<start, actions)
     }
 }

@@ -50,20 +50,11 @@ extension FanOut {
     /// is missing, or not a string, number or boolean): the primary is taken back unsent and the
     /// upstream is `skipped`, and so are its own dependents.
     public mutating func cannotSend(_ id: AttemptID, now: Int64) -> [FanOutAction] {
-        guard started, !isFinished, let index = attemptIndex(of: id), attempts[index].inFlight,
-              attempts[index].kind == .primary else { return [] }
+        guard let upstream = takeBackPrimary(id) else { return [] }
         let now = observe(now)
         var actions: [FanOutAction] = []
-        let upstream = id.upstream
-        endAttempt(at: index)
-        attempts[index].withdrawn = true
-        outcomes[upstream].attempts -= 1
         settle(upstream, as: .skipped, httpStatus: nil, at: now)
-        settleIfRuleMet(at: now, &actions)
-        if !isFinished { fillSlots(now: now, &actions) }
-        if !isFinished { processDue(through: now, now: now, &actions) }
-        dropSendsOverrunByFinish(&actions)
-        refreshWakeup()
+        proceed(now: now, &actions)
         return actions
     }
 }

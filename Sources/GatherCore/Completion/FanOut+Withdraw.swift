@@ -33,12 +33,30 @@ extension FanOut {
             }
         }
         recomputeTimer(of: upstream)
+        proceed(now: now, &actions)
+        return actions
+    }
+
+    /// Takes back the primary `id` the driver did not send after all (a map turned into its
+    /// calls, a dependent whose request could not be built): it no longer counts as an attempt.
+    /// nil when `id` is not a primary in flight.
+    mutating func takeBackPrimary(_ id: AttemptID) -> Int? {
+        guard started, !isFinished, let index = attemptIndex(of: id), attempts[index].inFlight,
+              attempts[index].kind == .primary else { return nil }
+        endAttempt(at: index)
+        attempts[index].withdrawn = true
+        outcomes[id.upstream].attempts -= 1
+        return id.upstream
+    }
+
+    /// What follows an upstream the driver settled or changed: the rule may now be met, freed
+    /// slots are filled and timers due by `now` run; then the step's actions are tidied.
+    mutating func proceed(now: Int64, _ actions: inout [FanOutAction]) {
         settleIfRuleMet(at: now, &actions)
         if !isFinished { fillSlots(now: now, &actions) }
         if !isFinished { processDue(through: now, now: now, &actions) }
         dropSendsOverrunByFinish(&actions)
         refreshWakeup()
-        return actions
     }
 
     /// A hedge or retry that fell due in the step that also finished the fan-out would be sent
