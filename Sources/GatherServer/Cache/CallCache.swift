@@ -126,7 +126,7 @@ final class CallCache {
 
     /// A progressive `upstream` event's `cache`, as the upstream settles (before any stale fill).
     func progressNote(_ index: Int, outcome: UpstreamOutcome) -> CacheNote? {
-        guard caches(index), runtime.upstreams[index].cache != nil else { return nil }
+        guard caches(index) else { return nil }
         if outcome.status == .ok { return CacheNote(result: outcome.winningAttempt.flatMap { sources[$0] } ?? .miss) }
         return runtime.upstreams[index].cache?.spec == nil ? nil : CacheNote(result: .miss)
     }

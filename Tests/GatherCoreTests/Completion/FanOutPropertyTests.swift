@@ -135,12 +135,7 @@ struct FanOutPropertyTests {
             }
             let answerAt = now + Int64.random(in: 0...30, using: &random) * FanOutPropertyTests.ms
             if roll < 60, !inFlight.isEmpty, machine.nextWakeup.map({ answerAt < $0 }) ?? true {
-                let id = inFlight.keys.sorted { ($0.upstream, $0.serial) < ($1.upstream, $1.serial) }
-                    .randomElement(using: &random)!
-                now = answerAt
-                inFlight[id] = nil
-                ended.insert(id)
-                return perform(machine.attemptFinished(id, randomResult(), now: now), from: "attemptFinished(\(id))")
+                return answerRandomAttempt(at: answerAt)
             }
             if let wakeup = machine.nextWakeup {
                 // Timers fire on time, or late (a busy event loop).
@@ -148,14 +143,17 @@ struct FanOutPropertyTests {
                 now = max(now, wakeup + late)
                 return perform(machine.advance(now: now), from: "advance")
             }
-            if !inFlight.isEmpty {
-                let id = inFlight.keys.sorted { ($0.upstream, $0.serial) < ($1.upstream, $1.serial) }
-                    .randomElement(using: &random)!
-                now = answerAt
-                inFlight[id] = nil
-                ended.insert(id)
-                perform(machine.attemptFinished(id, randomResult(), now: now), from: "attemptFinished(\(id))")
-            }
+            if !inFlight.isEmpty { answerRandomAttempt(at: answerAt) }
+        }
+
+        /// One attempt in flight (drawn in a fixed order, so a seed replays) answers at `instant`.
+        mutating func answerRandomAttempt(at instant: Int64) {
+            let id = inFlight.keys.sorted { ($0.upstream, $0.serial) < ($1.upstream, $1.serial) }
+                .randomElement(using: &random)!
+            now = instant
+            inFlight[id] = nil
+            ended.insert(id)
+            perform(machine.attemptFinished(id, randomResult(), now: now), from: "attemptFinished(\(id))")
         }
 
         mutating func randomResult() -> AttemptResult {
