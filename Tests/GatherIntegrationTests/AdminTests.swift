@@ -17,7 +17,7 @@ struct AdminTests {
             merge: { items: /results }
           - name: slow
             match: { method: GET, path: /slow }
-            deadline: 1s
+            deadline: 3s
             upstreams:
               - { name: stuck, url: "http://127.0.0.1:\(ports["stuck"]!)/search" }
             merge: { items: /results }
@@ -131,9 +131,10 @@ struct AdminTests {
         try await AdminTestbed.with(Self.backends, routes: Self.routes) { bed in
             let gateway = bed.gateway
             async let stuck = gateway.get("/slow")
-            // The deadline is 1 s: within it the request is in flight.
+            // The deadline is 3 s: within it the request is in flight, and the drain lasts
+            // (on a loaded machine the polls below can take a second).
             var inFlight: Double?
-            for _ in 0..<40 where inFlight != 1 {
+            for _ in 0..<100 where inFlight != 1 {
                 inFlight = Self.sample("gather_requests_in_flight", in: await bed.admin.get("/metrics").text)
                 if inFlight != 1 { try await Task.sleep(for: .milliseconds(10)) }
             }
@@ -142,7 +143,7 @@ struct AdminTests {
             bed.serverStopped.store(true, ordering: .releasing)
             let draining = Task { await server.shutdown(drain: .seconds(5)) }
             var ready = await bed.admin.get("/readyz")
-            for _ in 0..<40 where ready.status != 503 {
+            for _ in 0..<100 where ready.status != 503 {
                 try await Task.sleep(for: .milliseconds(10))
                 ready = await bed.admin.get("/readyz")
             }

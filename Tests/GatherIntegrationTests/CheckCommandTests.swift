@@ -1,4 +1,5 @@
 import Foundation
+import GatherTestSupport
 import Testing
 
 @Suite("gather check, the real executable")
@@ -21,32 +22,21 @@ struct CheckCommandTests {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = gatherBinary
-        process.arguments = arguments
-        process.currentDirectoryURL = packageRoot
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    static func run(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let result = try await ChildProcess.run(gatherBinary.path, arguments, in: packageRoot.path)
+        return (result.status, result.stdoutText, result.stderrText)
     }
 
     @Test("the shipped routes pass, one summary line per route")
-    func shippedRoutesPass() throws {
-        let result = try Self.run(["check", "--routes", "routes"])
+    func shippedRoutesPass() async throws {
+        let result = try await Self.run(["check", "--routes", "routes"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("search: GET /search"))
         #expect(result.stdout.split(separator: "\n").count >= 5)
     }
 
     @Test("a broken copy fails with every error located as FILE:LINE:COL")
-    func brokenCopyFails() throws {
+    func brokenCopyFails() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gather-check-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -64,7 +54,7 @@ struct CheckCommandTests {
                 timeout: 2s
                 colour: blue
         """.write(to: file, atomically: true, encoding: .utf8)
-        let result = try Self.run(["check", "--routes", folder.path])
+        let result = try await Self.run(["check", "--routes", folder.path])
         #expect(result.status == 1)
         let lines = result.stderr.split(separator: "\n").map(String.init)
         #expect(lines.count >= 3, "\(result.stderr)")
@@ -75,8 +65,8 @@ struct CheckCommandTests {
     }
 
     @Test("a usage error exits 2")
-    func usageError() throws {
-        let result = try Self.run(["check", "--no-such-flag"])
+    func usageError() async throws {
+        let result = try await Self.run(["check", "--no-such-flag"])
         #expect(result.status == 2)
     }
 }

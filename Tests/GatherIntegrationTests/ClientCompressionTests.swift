@@ -76,7 +76,7 @@ struct ClientCompressionTests {
     }
 
     @Test("the encoder's gzip decodes, with the system's gzip, to exactly the bytes given")
-    func encoderRoundTrip() throws {
+    func encoderRoundTrip() async throws {
         let text = Array(String(repeating: #"{"url":"https://a.example/x","title":"é \u{0001}"},"#, count: 200).utf8)
             + (0...255).map { UInt8($0) }
         let gzip = ResponseGzip()
@@ -86,7 +86,7 @@ struct ClientCompressionTests {
             let bytes = Array(compressed.readableBytesView)
             #expect(bytes.starts(with: [0x1f, 0x8b]))
             #expect(bytes.count < text.count)
-            #expect(try Gunzip.decode(bytes) == text)
+            #expect(try await Gunzip.decode(bytes) == text)
         }
     }
 
@@ -105,7 +105,7 @@ struct ClientCompressionTests {
             #expect(gzipped.body.count < identity.body.count)
             #expect(gzipped.header("gather-partial") == "false")
             #expect(gzipped.header("x-request-id") == "same")
-            let decoded = try Gunzip.decode(gzipped.body)
+            let decoded = try await Gunzip.decode(gzipped.body)
             #expect(timingless(decoded) == timingless(identity.body))
             #expect(try JSONParser.parse(decoded).objectValue?["items"]?.arrayValue?.count == 60)
         }
@@ -117,7 +117,7 @@ struct ClientCompressionTests {
         try await GatewayHarness.with(Self.backends, routes: Self.routes) { harness in
             let response = try one(harness, "/big", acceptEncoding: acceptEncoding)
             #expect(response.header("content-encoding") == "gzip")
-            #expect(try JSONParser.parse(Gunzip.decode(response.body)).objectValue?["items"]?.arrayValue?.count == 60)
+            #expect(try await JSONParser.parse(Gunzip.decode(response.body)).objectValue?["items"]?.arrayValue?.count == 60)
         }
     }
 
@@ -204,14 +204,14 @@ struct ClientCompressionTests {
             #expect(responses[0].body.isEmpty)
             #expect(responses[1].status == 200)
             #expect(responses[1].header("content-encoding") == "gzip")
-            #expect(try JSONParser.parse(Gunzip.decode(responses[1].body)).objectValue?["items"]?.arrayValue?.count == 60)
+            #expect(try await JSONParser.parse(Gunzip.decode(responses[1].body)).objectValue?["items"]?.arrayValue?.count == 60)
             #expect(responses[2].status == 404)
             #expect(responses[2].header("content-encoding") == nil)
             #expect(responses[3].status == 200)
             #expect(responses[3].header("content-encoding") == nil)
             #expect(responses[3].text.contains("https://a.example/only"))
             #expect(responses[4].header("content-encoding") == "gzip")
-            #expect(String(decoding: try Gunzip.decode(responses[4].body), as: UTF8.self)
+            #expect(String(decoding: try await Gunzip.decode(responses[4].body), as: UTF8.self)
                 .contains("https://a.example/only"))
         }
     }
@@ -225,7 +225,7 @@ struct ClientCompressionTests {
             for (response, coding) in zip(responses, codings) {
                 #expect(response.status == 200)
                 #expect(response.header("content-encoding") == (coding == "gzip" ? "gzip" : nil))
-                let body = coding == "gzip" ? try Gunzip.decode(response.body) : response.body
+                let body = await coding == "gzip" ? try Gunzip.decode(response.body) : response.body
                 #expect(try JSONParser.parse(body).objectValue?["items"]?.arrayValue?.count == 60)
             }
         }
@@ -241,7 +241,7 @@ struct ClientCompressionTests {
             #expect(responses.map(\.status) == [100, 200])
             #expect(responses.last?.header("content-encoding") == "gzip")
             if let last = responses.last {
-                #expect(try JSONParser.parse(Gunzip.decode(last.body)).objectValue?["items"]?.arrayValue?.count == 60)
+                #expect(try await JSONParser.parse(Gunzip.decode(last.body)).objectValue?["items"]?.arrayValue?.count == 60)
             }
         }
     }
@@ -259,10 +259,10 @@ struct ClientCompressionTests {
 
     @Test("gather serve --gzip-min: --help documents it, a bad value is a usage error, 1B and off decide")
     func serveFlag() async throws {
-        let help = try CheckCommandTests.run(["serve", "--help"])
+        let help = try await CheckCommandTests.run(["serve", "--help"])
         #expect(help.stdout.contains("--gzip-min"))
         #expect(help.stdout.contains("Compression to clients"))
-        let bad = try CheckCommandTests.run(["serve", "--gzip-min", "lots"])
+        let bad = try await CheckCommandTests.run(["serve", "--gzip-min", "lots"])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("--gzip-min"))
         let routes = CheckCommandTests.packageRoot.appendingPathComponent("routes").path

@@ -37,8 +37,8 @@ struct FirstPassthroughTests {
                 headers: { Accept-Encoding: gzip }
         """ }
 
-    private static func curl(_ gateway: GatewayHarness, _ target: String, _ acceptEncoding: String?) throws -> CurlCommand.Response {
-        try CurlCommand.run("http://127.0.0.1:\(gateway.gateway.port)\(target)",
+    private static func curl(_ gateway: GatewayHarness, _ target: String, _ acceptEncoding: String?) async throws -> CurlCommand.Response {
+        try await CurlCommand.run("http://127.0.0.1:\(gateway.gateway.port)\(target)",
                             acceptEncoding.map { ["-H", "Accept-Encoding: \($0)"] } ?? [])
     }
 
@@ -47,33 +47,33 @@ struct FirstPassthroughTests {
         let document = UpstreamCompressionTests.document
         try await UpstreamCompressionTests.withNginx { nginx in
             try await GatewayHarness.with([], routes: { _ in Self.routes(nginx) }) { gateway in
-                let gzip = try Self.curl(gateway, "/gz", "gzip")
+                let gzip = try await Self.curl(gateway, "/gz", "gzip")
                 #expect(gzip.status == 200, "\(gzip.stderr)")
                 #expect(gzip.headers["content-encoding"] == "gzip")
                 #expect(gzip.headers["vary"] == "Accept-Encoding")
                 #expect(gzip.headers["gather-winner"] == "gzip")
                 #expect(gzip.bodyBytes.count < document.count / 2, "still compressed: \(gzip.bodyBytes.count) bytes")
-                #expect(try UpstreamCompressionTests.compressed("gzip", ["-dc"], gzip.bodyBytes) == document)
+                #expect(try await UpstreamCompressionTests.compressed("gzip", ["-dc"], gzip.bodyBytes) == document)
 
-                let identity = try Self.curl(gateway, "/gz", nil)
+                let identity = try await Self.curl(gateway, "/gz", nil)
                 #expect(identity.headers["content-encoding"] == nil)
                 #expect(identity.bodyBytes == document)
-                let refused = try Self.curl(gateway, "/gz", "gzip;q=0, identity")
+                let refused = try await Self.curl(gateway, "/gz", "gzip;q=0, identity")
                 #expect(refused.headers["content-encoding"] == nil)
                 #expect(refused.bodyBytes == document)
 
-                let br = try Self.curl(gateway, "/br", "br, gzip;q=0")
+                let br = try await Self.curl(gateway, "/br", "br, gzip;q=0")
                 #expect(br.headers["content-encoding"] == "br")
                 #expect(br.bodyBytes.count < document.count / 2)
-                let brDecoded = try Self.curl(gateway, "/br", "deflate")
+                let brDecoded = try await Self.curl(gateway, "/br", "deflate")
                 #expect(brDecoded.headers["content-encoding"] == nil)
                 #expect(brDecoded.bodyBytes == document)
 
-                let zstd = try Self.curl(gateway, "/zst", "zstd")
+                let zstd = try await Self.curl(gateway, "/zst", "zstd")
                 #expect(zstd.headers["content-encoding"] == "zstd")
-                #expect(try UpstreamCompressionTests.compressed("zstd", ["-dc"], zstd.bodyBytes) == document)
+                #expect(try await UpstreamCompressionTests.compressed("zstd", ["-dc"], zstd.bodyBytes) == document)
 
-                let own = try Self.curl(gateway, "/own", "gzip")
+                let own = try await Self.curl(gateway, "/own", "gzip")
                 #expect(own.headers["content-encoding"] == nil, "the route's Accept-Encoding: decoded as before")
                 #expect(own.bodyBytes == document)
 

@@ -25,20 +25,20 @@ struct FixtureTLSTests {
         do {
             let base = "https://localhost:\(fixtures.port(of: "secure")!)"
             for (flag, version) in [("--http2", "2"), ("--http1.1", "1.1")] {
-                let answer = try CurlCommand.run(base + "/a", ["--cacert", certificates.caPEM, flag])
+                let answer = try await CurlCommand.run(base + "/a", ["--cacert", certificates.caPEM, flag])
                 #expect(answer.status == 200, "\(answer.stderr)")
                 #expect(answer.version == version)
                 #expect(answer.body.contains("https://a.example/1"))
                 #expect(answer.headers["x-fixture-backend"] == "secure")
-                let dripped = try CurlCommand.run(base + "/drip", ["--cacert", certificates.caPEM, flag])
+                let dripped = try await CurlCommand.run(base + "/drip", ["--cacert", certificates.caPEM, flag])
                 #expect(dripped.status == 200)
                 #expect(dripped.body == Self.dripBody)
-                #expect(try CurlCommand.run(base + "/nope", ["--cacert", certificates.caPEM, flag]).status == 404)
+                #expect(try await CurlCommand.run(base + "/nope", ["--cacert", certificates.caPEM, flag]).status == 404)
             }
-            let garbage = try CurlCommand.run(base + "/garbage", ["--cacert", certificates.caPEM, "--http2"])
+            let garbage = try await CurlCommand.run(base + "/garbage", ["--cacert", certificates.caPEM, "--http2"])
             #expect(garbage.status == 0, "no answer: the stream was reset")
             #expect(garbage.stderr.contains("HTTP/2 stream"), "\(garbage.stderr)")
-            let untrusted = try CurlCommand.run(base + "/a", ["--http2"])
+            let untrusted = try await CurlCommand.run(base + "/a", ["--http2"])
             #expect(untrusted.status == 0)
             #expect(untrusted.stderr.contains("unable to get local issuer certificate"), "\(untrusted.stderr)")
         } catch {

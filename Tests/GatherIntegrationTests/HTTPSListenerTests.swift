@@ -5,6 +5,7 @@ import Glibc
 import GatherCore
 import GatherFixtures
 import GatherServer
+import GatherTestSupport
 import Testing
 
 /// The HTTPS listener (`serve --tls-cert --tls-key`): ALPN picks HTTP/2 or HTTP/1.1, and on
@@ -61,8 +62,8 @@ struct HTTPSListenerTests {
     }
 
     private static func curl(_ harness: GatewayHarness, _ certificates: TestCertificates, _ target: String,
-                             _ arguments: [String] = ["--http2"]) throws -> CurlCommand.Response {
-        try CurlCommand.run("https://localhost:\(harness.gateway.port)\(target)",
+                             _ arguments: [String] = ["--http2"]) async throws -> CurlCommand.Response {
+        try await CurlCommand.run("https://localhost:\(harness.gateway.port)\(target)",
                             ["--cacert", certificates.caPEM] + arguments)
     }
 
@@ -70,14 +71,14 @@ struct HTTPSListenerTests {
     func alpnAndGzip() async throws {
         try await Self.with { harness, certificates in
             for (flag, version) in [("--http2", "2"), ("--http1.1", "1.1")] {
-                let response = try Self.curl(harness, certificates, "/search", [flag])
+                let response = try await Self.curl(harness, certificates, "/search", [flag])
                 #expect(response.status == 200, "\(response.stderr)")
                 #expect(response.version == version)
                 let items = try JSONParser.parse(Array(response.body.utf8))["/items"]?.arrayValue
                 #expect(items?.count == 40, "\(response.body.prefix(300))")
                 #expect(response.headers["gather-partial"] == "false")
 
-                let gzipped = try Self.curl(harness, certificates, "/search", [flag, "--compressed"])
+                let gzipped = try await Self.curl(harness, certificates, "/search", [flag, "--compressed"])
                 #expect(gzipped.version == version)
                 #expect(gzipped.headers["content-encoding"] == "gzip")
                 #expect(gzipped.headers["vary"] == "Accept-Encoding")
@@ -85,7 +86,7 @@ struct HTTPSListenerTests {
                 #expect(decoded?.arrayValue == items, "curl decoded it to the same answer")
             }
             // Without TLS the port answers nothing a plaintext client can read.
-            let plain = try CurlCommand.run("http://127.0.0.1:\(harness.gateway.port)/search", [])
+            let plain = try await CurlCommand.run("http://127.0.0.1:\(harness.gateway.port)/search", [])
             #expect(plain.status != 200)
         }
     }
@@ -93,7 +94,7 @@ struct HTTPSListenerTests {
     @Test("Server-Sent Events over HTTP/2: one event per upstream, then the result")
     func eventStream() async throws {
         try await Self.with { harness, certificates in
-            let response = try Self.curl(harness, certificates, "/search",
+            let response = try await Self.curl(harness, certificates, "/search",
                                          ["--http2", "-N", "-H", "Accept: text/event-stream", "--compressed"])
             #expect(response.status == 200, "\(response.stderr)")
             #expect(response.version == "2")
@@ -114,26 +115,26 @@ struct HTTPSListenerTests {
         // SETTINGS (which raise it), so the first request on a connection reaches our check.
         limits.maxHeaderBytes = 8 * 1024
         try await Self.with(log: log, limits: limits) { harness, certificates in
-            let first = try Self.curl(harness, certificates, "/first")
+            let first = try await Self.curl(harness, certificates, "/first")
             #expect(first.status == 200)
             #expect(first.version == "2")
             #expect(first.body.contains("https://a.example/0"))
             #expect(first.headers["gather-winner"] == "winner", "\(first.headers)")
 
             let traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
-            let echo = try Self.curl(harness, certificates, "/echo", ["--http2", "-H", "traceparent: \(traceparent)"])
+            let echo = try await Self.curl(harness, certificates, "/echo", ["--http2", "-H", "traceparent: \(traceparent)"])
             #expect(echo.version == "2")
             let echoed = try JSONParser.parse(Array(echo.body.utf8))["/data/headers/traceparent"]?.stringValue
             #expect(echoed?.split(separator: "-").dropFirst().first == "0af7651916cd43dd8448eb211c80319c", "\(echo.body)")
 
-            let bigHeader = try Self.curl(harness, certificates, "/search",
+            let bigHeader = try await Self.curl(harness, certificates, "/search",
                                           ["--http2", "-H", "X-Big: " + String(repeating: "x", count: 12_000)])
             #expect(bigHeader.status == 431, "\(bigHeader.stderr)")
             #expect(bigHeader.version == "2")
-            let bigBody = try Self.curl(harness, certificates, "/search",
+            let bigBody = try await Self.curl(harness, certificates, "/search",
                                         ["--http2", "-X", "GET", "--data-binary", String(repeating: "y", count: 64)])
             #expect(bigBody.status == 413)
-            #expect(try Self.curl(harness, certificates, "/nope").status == 404)
+            #expect(try await Self.curl(harness, certificates, "/nope").status == 404)
 
             let lines = try await log.waitForAccessLines(5)
             try #require(lines.count == 5)
@@ -175,6 +176,27 @@ struct HTTPSListenerTests {
         }
     }
 
+    @Test("draining over HTTP/2: a GOAWAY at once, the open stream still gets its answer, then the connection closes")
+    func drainSendsGoAway() async throws {
+        try await Self.with { harness, certificates in
+            let client = try await H2TestClient.connect(port: harness.gateway.port, caPEM: certificates.caPEM)
+            let (_, response) = try await client.open("/slow")
+            try await harness.waitForConnection(to: "stalled")
+            let server = harness.gateway
+            let started = ContinuousClock.now
+            let draining = Task { await server.shutdown(drain: .seconds(1)) }
+            #expect(await client.waitForGoAway(within: .milliseconds(900)), "GOAWAY while the stream is still open")
+            let answer = try await response.get()
+            #expect(ContinuousClock.now - started >= .seconds(1), "the open stream was answered at the drain's end")
+            // Past the drain the upstream transfer is aborted: the answer is what that leaves.
+            #expect(answer.status == 502, "\(answer.status) \(answer.body)")
+            #expect(answer.body.contains(#""stalled":{"status":"error""#), "\(answer.body)")
+            try await client.closed.get()
+            await draining.value
+            await client.close()
+        }
+    }
+
     /// Runs a command with its stdin held open; true when it exits by itself within 5 s.
     private static func exitsByItself(_ executable: String, _ arguments: [String]) throws -> Bool {
         let process = Process()
@@ -184,14 +206,10 @@ struct HTTPSListenerTests {
         process.standardInput = stdin
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
+        let exit = ChildProcess.Exit(process)
         try process.run()
         defer { try? stdin.fileHandleForWriting.close() }
-        if exited.wait(timeout: .now() + 5) == .success { return true }
-        kill(process.processIdentifier, SIGKILL)
-        _ = exited.wait(timeout: .now() + 5)
-        return false
+        return exit.waitBlocking(within: .seconds(5)) != nil
     }
 
     @Test("the header timeout closes a client that never handshakes, and one that handshakes (h1 or h2) and sends nothing")

@@ -1,5 +1,6 @@
 import Foundation
 import GatherFixtures
+import GatherTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -10,8 +11,8 @@ import Glibc
 @Suite("gather serve over HTTPS: certificate reload", .serialized)
 struct HTTPSReloadTests {
     /// The subject of the certificate a new connection is served (curl -k -v says it).
-    private static func servedSubject(port: Int) throws -> String {
-        let response = try CurlCommand.run("https://127.0.0.1:\(port)/search", ["-k", "-v", "--http2"])
+    private static func servedSubject(port: Int) async throws -> String {
+        let response = try await CurlCommand.run("https://127.0.0.1:\(port)/search", ["-k", "-v", "--http2"])
         let line = response.stderr.split(separator: "\n").first { $0.contains("subject:") } ?? ""
         return String(line)
     }
@@ -48,24 +49,24 @@ struct HTTPSReloadTests {
         let serve = try await ServeProcess.start(["--routes", folder, "--tls-cert", cert, "--tls-key", key])
         defer { Task { await serve.stop(); try? await fixtures.shutdown() } }
 
-        let answer = try CurlCommand.run("https://localhost:\(serve.port)/search", ["--cacert", certificates.caPEM, "--http2"])
+        let answer = try await CurlCommand.run("https://localhost:\(serve.port)/search", ["--cacert", certificates.caPEM, "--http2"])
         #expect(answer.status == 200, "\(answer.stderr)")
         #expect(answer.version == "2")
-        #expect(try Self.servedSubject(port: serve.port).contains("CN=api.internal"))
+        #expect(try await Self.servedSubject(port: serve.port).contains("CN=api.internal"))
 
         // Another valid pair (the client certificate and its key): served after SIGHUP.
         try Self.copy(certificates.clientPEM, to: cert)
         try Self.copy(certificates.clientKey, to: key)
         serve.send(SIGHUP)
         #expect(await serve.waitForStderr("certificate reloaded", within: .seconds(10)), "\(serve.stderr)")
-        #expect(try Self.servedSubject(port: serve.port).contains("CN=gather client"))
+        #expect(try await Self.servedSubject(port: serve.port).contains("CN=gather client"))
 
         // A key that is not the certificate's: refused, the previous pair stays.
         try Self.copy(certificates.serverPEM, to: cert)
         serve.send(SIGHUP)
         #expect(await serve.waitForStderr("certificate reload failed", within: .seconds(10)), "\(serve.stderr)")
         #expect(serve.stderr.contains("--tls-key '\(key)'"), "\(serve.stderr)")
-        #expect(try Self.servedSubject(port: serve.port).contains("CN=gather client"))
+        #expect(try await Self.servedSubject(port: serve.port).contains("CN=gather client"))
         #expect(serve.isRunning)
 
         serve.send(SIGTERM)
@@ -75,13 +76,13 @@ struct HTTPSReloadTests {
     @Test("a bad pair at start: exit 1 naming the file; only one of the two flags: a usage error")
     func badStart() async throws {
         let certificates = try TestCertificates.get()
-        let mismatched = try Subprocess.run(CheckCommandTests.gatherBinary.path, [
+        let mismatched = try await ChildProcess.run(CheckCommandTests.gatherBinary.path, [
             "serve", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--routes", "routes",
             "--tls-cert", certificates.serverPEM, "--tls-key", certificates.clientKey,
         ])
         #expect(mismatched.status == 1)
         #expect(mismatched.output.contains("gather: --tls-key '\(certificates.clientKey)': "), "\(mismatched.output)")
-        let alone = try Subprocess.run(CheckCommandTests.gatherBinary.path, ["serve", "--tls-cert", certificates.serverPEM])
+        let alone = try await ChildProcess.run(CheckCommandTests.gatherBinary.path, ["serve", "--tls-cert", certificates.serverPEM])
         #expect(alone.status != 0)
         #expect(alone.output.contains("--tls-cert and --tls-key go together"), "\(alone.output)")
     }

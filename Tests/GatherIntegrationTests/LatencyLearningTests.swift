@@ -79,7 +79,10 @@ struct LatencyLearningTests {
         let upstream = "/routes/0/upstreams/0"
         #expect(health["\(upstream)/samples"] == .int(1), "the overtaken primary is a lower-bound sample")
         let estimate = try #require(health["\(upstream)/latency_estimate_ms_by_replica/0"]?.numberValue)
-        #expect(estimate >= 49, "the slow replica's estimate is at least the time it was given: \(estimate)")
+        // The hedge is due 50ms after the fan-out began, and the primary left a little after that
+        // (the first request renders and connects first; measured up to ~2ms late on a loaded
+        // machine), so the sample is about 50ms: far above the fast replica's ~1ms either way.
+        #expect(estimate >= 40, "the slow replica's estimate is about the time it was given: \(estimate)")
         for _ in 0..<5 {
             #expect(await gateway.get("/search")["/upstreams/svc/won_by"] == .string("primary"))
         }

@@ -45,8 +45,13 @@ struct ServeLifecycleTests {
                     }
                 }
             }
-            // Every client has had an answer: the next round of requests is in flight.
+            // Every client has had an answer, and the gateway holds the next round: the signal
+            // must find requests in flight (a client between two requests would meet a closed
+            // listener or a closing connection, which is not what this test is about).
             #expect(await log.waitFor(answers: clients, within: .seconds(10)))
+            let admin = TestClient(port: serve.adminPort)
+            defer { admin.shutdown() }
+            #expect(await Self.waitForInFlight(clients, admin: admin, within: .seconds(10)))
             let signalled = log.mark()
             serve.send(SIGTERM)
             for loop in loops { await loop.value }
@@ -57,12 +62,28 @@ struct ServeLifecycleTests {
             #expect(failures.count == clients, "one refused connect ends each client loop")
             for failure in failures {
                 #expect(failure.failure.contains("Couldn't connect") || failure.failure.contains("Failed to connect"),
-                        "an accepted request failed: \(failure.failure)")
+                        "an accepted request failed: \(failure.status) \(failure.failure) \(failure.body)")
             }
             let answeredAfterSignal = results.filter { $0.status == 200 && $0.sequence > signalled }
             #expect(answeredAfterSignal.count >= 1, "requests in flight at SIGTERM are answered")
             #expect(!serve.stderr.contains("aborting"), "\(serve.stderr)")
         }
+    }
+
+    /// Polls `/metrics` until `gather_requests_in_flight` is `count`.
+    private static func waitForInFlight(_ count: Int, admin: TestClient, within limit: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            let exposition = await admin.get("/metrics").text
+            let name = "gather_requests_in_flight "
+            if exposition.split(separator: "\n").contains(where: {
+                $0.hasPrefix(name) && Double($0.dropFirst(name.count)) == Double(count)
+            }) {
+                return true
+            }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return false
     }
 
     @Test("SIGHUP under load: a good file switches the answer, a bad one keeps it and logs FILE:LINE:COL; no request fails")

@@ -1,5 +1,6 @@
 import Foundation
 import GatherCore
+import GatherTestSupport
 import Testing
 
 /// `tls:`, `http:` and `max_connections:` in route files: every bad setting is a located
@@ -61,7 +62,7 @@ struct TLSRouteFileTests {
     }
 
     @Test("missing, unreadable, malformed and mismatched files are errors at the value that names them")
-    func badFiles() throws {
+    func badFiles() async throws {
         let certs = try TestCertificates.get()
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -86,7 +87,7 @@ struct TLSRouteFileTests {
         #expect(Self.parse("        tls: { cert: \(certs.clientPEM), key: \(text) }").errors
                 == ["tls.yaml:9:\(29 + certs.clientPEM.count): tls.key '\(text)' for tls.cert '\(certs.clientPEM)': no PEM private key (-----BEGIN PRIVATE KEY-----) found"])
         let encrypted = folder + "/encrypted.key"
-        let encryption = try Subprocess.run("/usr/bin/openssl", ["pkey", "-in", certs.clientKey, "-aes256", "-passout", "pass:secret",
+        let encryption = try await ChildProcess.run("/usr/bin/openssl", ["pkey", "-in", certs.clientKey, "-aes256", "-passout", "pass:secret",
                                                                  "-out", encrypted])
         #expect(encryption.status == 0, "\(encryption.output)")
         #expect(Self.parse("        tls: { cert: \(certs.clientPEM), key: \(encrypted) }").errors
@@ -152,7 +153,7 @@ struct TLSRouteFileTests {
     }
 
     @Test("verify: false loads, with a located warning; gather check prints it on stderr and exits 0")
-    func verifyOffWarns() throws {
+    func verifyOffWarns() async throws {
         let parsed = Self.parse("        tls: { verify: false }")
         #expect(parsed.errors == [])
         #expect(RouteWarning.check(parsed.routes).map(\.description) == [
@@ -172,7 +173,7 @@ struct TLSRouteFileTests {
                     shards: 3
                     url: https://127.0.0.1:8443/s/{shard}
             """.write(toFile: file, atomically: true, encoding: .utf8)
-        let result = try CheckCommandTests.run(["check", "--routes", file])
+        let result = try await CheckCommandTests.run(["check", "--routes", file])
         #expect(result.status == 0)
         #expect(result.stdout.contains("insecure: GET /insecure -> 3 upstreams"))
         // One warning for the block, not one per shard.
@@ -180,7 +181,7 @@ struct TLSRouteFileTests {
     }
 
     @Test("gather check reports a bad TLS file as FILE:LINE:COL and exits 1")
-    func checkCommandFails() throws {
+    func checkCommandFails() async throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let file = folder + "/bad.yaml"
@@ -194,7 +195,7 @@ struct TLSRouteFileTests {
                     url: https://127.0.0.1:8443/x
                     tls: { ca: missing-ca.pem }
             """.write(toFile: file, atomically: true, encoding: .utf8)
-        let result = try CheckCommandTests.run(["check", "--routes", file])
+        let result = try await CheckCommandTests.run(["check", "--routes", file])
         #expect(result.status == 1)
         // Relative paths are read from the route file's folder.
         #expect(result.stderr == "\(file):8:20: tls.ca 'missing-ca.pem': no such file or folder\n")

@@ -1,5 +1,6 @@
 import Foundation
 import GatherCore
+import GatherTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -16,12 +17,12 @@ struct UpstreamCompressionTests {
         return Array(#"{"results":[\#(items)]}"#.utf8)
     }()
 
-    static func compressed(_ tool: String, _ arguments: [String], _ bytes: [UInt8]) throws -> [UInt8] {
+    static func compressed(_ tool: String, _ arguments: [String], _ bytes: [UInt8]) async throws -> [UInt8] {
         let folder = NSTemporaryDirectory() + "gather-compress-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try Data(bytes).write(to: URL(fileURLWithPath: folder + "/in"))
-        let result = try Subprocess.run("/bin/sh", ["-c", "< in \(tool) \(arguments.joined(separator: " ")) > out"], in: folder)
+        let result = try await ChildProcess.run("/bin/sh", ["-c", "< in \(tool) \(arguments.joined(separator: " ")) > out"], in: folder)
         guard result.status == 0 else { throw NginxUpstream.Failure(description: "\(tool) failed: \(result.output)") }
         return Array(try Data(contentsOf: URL(fileURLWithPath: folder + "/out")))
     }
@@ -29,8 +30,8 @@ struct UpstreamCompressionTests {
     static func withNginx(_ files: [String: [UInt8]] = [:], _ test: (NginxUpstream) async throws -> Void) async throws {
         var all = files
         all["doc.json"] = document
-        all["doc.zst"] = try compressed("zstd", ["-q", "-c"], document)
-        let nginx = try NginxUpstream.start([
+        all["doc.zst"] = try await compressed("zstd", ["-q", "-c"], document)
+        let nginx = try await NginxUpstream.start([
             .init(name: "gzip", listen: "", directives: "gzip on; gzip_types application/json; gzip_min_length 0;"),
             .init(name: "br", listen: "", directives: "brotli on; brotli_types application/json; brotli_min_length 0;"),
             // Pre-compressed files, sent as they are with the Content-Encoding they were made with.
@@ -101,7 +102,7 @@ struct UpstreamCompressionTests {
     func bomb() async throws {
         // 128 MiB of zeros: held whole, it alone would pass the 100 MiB bound. Made at low
         // priority, so the tests running beside this one keep their CPU.
-        let bomb = try Self.compressed("head -c 134217728 /dev/zero | nice -n 19 gzip", ["-1", "-c"], [])
+        let bomb = try await Self.compressed("head -c 134217728 /dev/zero | nice -n 19 gzip", ["-1", "-c"], [])
         #expect(bomb.count > 100 * 1024 && bomb.count < 1 << 20)
         try await Self.withNginx(["bomb.gz": bomb]) { nginx in
             let folder = NSTemporaryDirectory() + "gather-bomb-\(UUID().uuidString)"

@@ -19,7 +19,7 @@ struct UpstreamHTTP2Tests {
     static func withNginx(_ test: (NginxUpstream, TestCertificates) async throws -> Void) async throws {
         let certificates = try TestCertificates.get()
         let tls = "ssl_certificate \(certificates.serverPEM); ssl_certificate_key \(certificates.serverKey);"
-        let nginx = try NginxUpstream.start([
+        let nginx = try await NginxUpstream.start([
             .init(name: "h2", listen: "ssl http2", directives: tls + " location /slow { limit_rate 1k; }"),
             .init(name: "h1", listen: "ssl", directives: tls),
             .init(name: "h2c", listen: "http2"),

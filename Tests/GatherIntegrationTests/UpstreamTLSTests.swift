@@ -13,7 +13,7 @@ struct UpstreamTLSTests {
     static func withNginx(_ test: (NginxUpstream, TestCertificates) async throws -> Void) async throws {
         let certificates = try TestCertificates.get()
         let tls = "ssl_certificate \(certificates.serverPEM); ssl_certificate_key \(certificates.serverKey);"
-        let nginx = try NginxUpstream.start([
+        let nginx = try await NginxUpstream.start([
             .init(name: "tls", listen: "ssl http2", directives: tls),
             .init(name: "mtls", listen: "ssl", directives: tls + " ssl_client_certificate \(certificates.caPEM); ssl_verify_client on;"),
             .init(name: "expired", listen: "ssl",

@@ -137,4 +137,37 @@ struct ConnectionStateMachineTests {
         answered.answerEnded(keepAlive: true, now: Self.t0)
         #expect(answered.closed() == nil)
     }
+
+    @Test("quiescing: a connection between requests closes now; a busy one finishes its answer, then closes, dropping what was pipelined")
+    func quiesce() {
+        var idle = Machine(limits: ClientLimits())
+        idle.opened(now: Self.t0)
+        let idleCloses = idle.quiesce()
+        #expect(idleCloses, "between requests: close now")
+        #expect(idle.isClosing)
+        #expect(idle.waitDeadline == nil)
+        let late = idle.read(head(), now: Self.t0)
+        #expect(kind(late) == "none", "a request after the close is dropped")
+
+        var busy = Machine(limits: ClientLimits())
+        busy.opened(now: Self.t0)
+        _ = busy.read(head("/a"), now: Self.t0)
+        _ = busy.read(.part(.end(nil)), now: Self.t0)
+        busy.started("call")
+        _ = busy.read(head("/b"), now: Self.t0)
+        let busyCloses = busy.quiesce()
+        #expect(!busyCloses, "an answer is owed: it is written first")
+        #expect(busy.answerWanted)
+        #expect(!busy.keepsAlive(true), "the answer says Connection: close")
+        busy.answerEnded(keepAlive: true, now: Self.t0)
+        #expect(busy.isClosing)
+        #expect(busy.nextQueued() == nil, "the pipelined /b is dropped")
+
+        var receiving = Machine(limits: ClientLimits())
+        _ = receiving.read(head("/c"), now: Self.t0)
+        let receivingCloses = receiving.quiesce()
+        #expect(!receivingCloses, "a request being received is finished and answered")
+        let end = receiving.read(.part(.end(nil)), now: Self.t0)
+        #expect(kind(end) == "dispatch /c")
+    }
 }

@@ -183,4 +183,26 @@ struct GatewayHandlerTests {
         // The connection goes on: the next answer is framed right.
         #expect(RawAnswer.parse(try bed.exchange("GET /nothing HTTP/1.1\r\nHost: t\r\n\r\n")).map(\.status) == [404])
     }
+
+    @Test("the drain's quiesce event closes an idle connection at once")
+    func quiesceClosesIdle() throws {
+        let bed = try ConnectionTestbed()
+        #expect(RawAnswer.parse(try bed.exchange("GET /nope HTTP/1.1\r\nHost: t\r\n\r\n")).map(\.status) == [404])
+        #expect(bed.channel.isActive, "kept alive between requests")
+        bed.channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        bed.channel.embeddedEventLoop.run()
+        #expect(!bed.channel.isActive)
+    }
+
+    @Test("quiesced while a request is received: it is answered, with Connection: close, then the connection closes")
+    func quiesceFinishesTheRequest() throws {
+        let bed = try ConnectionTestbed()
+        #expect(try bed.exchange("POST /submit HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\n").isEmpty)
+        bed.channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        #expect(bed.channel.isActive, "the request whose body is on its way is not cut")
+        let answers = RawAnswer.parse(try bed.exchange("ok"))
+        #expect(answers.map(\.status) == [400], "the route's answer (its template value is missing)")
+        #expect(answers.first?.header("Connection") == "close")
+        #expect(!bed.channel.isActive)
+    }
 }

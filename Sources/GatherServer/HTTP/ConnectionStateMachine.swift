@@ -90,6 +90,8 @@ struct ConnectionStateMachine<Call> {
 
     private var state = State.waitingForHead
     private var queue = CircularBuffer<Inbound>(initialCapacity: 4)
+    /// The gateway is draining: no answer keeps the connection open from now on.
+    private(set) var quiescing = false
     let limits: ClientLimits
     /// When the connection closes unless a request head arrives first; nil while a request is
     /// received or answered.
@@ -187,6 +189,29 @@ struct ConnectionStateMachine<Call> {
         state = .answering(call)
     }
 
+    /// The gateway began draining (`ChannelShouldQuiesceEvent`). True when the connection should
+    /// close now: it is between requests, so closing it loses nothing, and leaving it open would
+    /// let a request in after the drain counted what was in flight. A request being received or
+    /// answered finishes first, and its answer closes the connection; what was pipelined behind it
+    /// is dropped.
+    mutating func quiesce() -> Bool {
+        quiescing = true
+        switch state {
+        case .waitingForHead:
+            state = .closing
+            queue.removeAll()
+            waitDeadline = nil
+            return true
+        case .receiving, .answering, .closing:
+            return false
+        case .modifying:
+            preconditionFailure("ConnectionStateMachine re-entered while appending a body chunk")
+        }
+    }
+
+    /// Whether an answer to a request asking for `keepAlive` leaves the connection open.
+    func keepsAlive(_ requested: Bool) -> Bool { requested && !quiescing }
+
     /// Whether the owed answer may still be written: not once the client has gone (an aggregation
     /// finishing after that is dropped) or the connection is closing.
     var answerWanted: Bool {
@@ -199,7 +224,7 @@ struct ConnectionStateMachine<Call> {
     /// closes and the queue is dropped.
     mutating func answerEnded(keepAlive: Bool, now: NIODeadline) {
         guard case .answering = state else { preconditionFailure("an answer ended while none was owed") }
-        if keepAlive {
+        if keepAlive && !quiescing {
             state = .waitingForHead
             waitDeadline = now + limits.keepAliveIdle
             // A request that never parses has no head to start its access line from.

@@ -72,6 +72,22 @@ final class GatewayHandler: ChannelDuplexHandler, RemovableChannelHandler {
         perform(machine.read(.parseError(parserError), now: context.eventLoop.now), context: context)
     }
 
+    /// The drain's signal (`ServerQuiescingHelper`): an idle connection closes now, a busy one
+    /// after its answer.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is ChannelShouldQuiesceEvent else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        if machine.quiesce() { context.close(promise: nil) }
+    }
+
+    /// While draining (from `/readyz` turning 503, through the accept grace), answers close their
+    /// connection, so clients go elsewhere.
+    private func keepsAlive(_ head: HTTPRequestHead) -> Bool {
+        machine.keepsAlive(head.isKeepAlive) && !gateway.health.isDraining
+    }
+
     func read(context: ChannelHandlerContext) {
         if machine.isHoldingReads {
             readPending = true
@@ -182,8 +198,7 @@ final class GatewayHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func write(_ response: JSONResponse, head: HTTPRequestHead, context: ChannelHandlerContext) {
         guard machine.answerWanted else { return }
         logAccess(status: Int(response.status.code), access: machine.access, response: response, context: context)
-        // While draining, answers close their connection: the drain ends by closing idle ones.
-        send(response, head: head, keepAlive: head.isKeepAlive && !gateway.health.isDraining, context: context)
+        send(response, head: head, keepAlive: keepsAlive(head), context: context)
     }
 
     /// The client's ids: a `traceparent` sent more than once is invalid (the values would be
@@ -276,7 +291,7 @@ final class GatewayHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let event = ProgressEvent.result(status: Int(response.status.code), envelope: envelope)
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: event)))), promise: nil)
         logAccess(status: Int(response.status.code), access: machine.access, response: response, context: context)
-        endAnswer(keepAlive: head.isKeepAlive && !gateway.health.isDraining, context: context)
+        endAnswer(keepAlive: keepsAlive(head), context: context)
     }
 
     /// A request refused before it was fully received (a client limit, malformed HTTP): a JSON

@@ -3,6 +3,7 @@ import GatherCurl
 import Logging
 import Metrics
 import NIOCore
+import NIOExtras
 import NIOHTTP1
 import NIOPosix
 import Prometheus
@@ -15,18 +16,23 @@ public final class GatewayServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let ownsGroup: Bool
     private let channel: Channel
+    /// Tracks the public listener's connections, to tell each one when the drain begins.
+    private let quiescing: ServerQuiescingHelper
     private let adminChannel: Channel?
     private let context: GatewayContext
     private let stopped = Atomic<Bool>(false)
     private let drainCut = Atomic<Bool>(false)
+    /// Every public connection has closed since the drain quiesced them.
+    private let connectionsClosed = Atomic<Bool>(false)
 
     private init(port: Int, adminPort: Int?, group: MultiThreadedEventLoopGroup, ownsGroup: Bool, channel: Channel,
-                 adminChannel: Channel?, context: GatewayContext) {
+                 quiescing: ServerQuiescingHelper, adminChannel: Channel?, context: GatewayContext) {
         self.port = port
         self.adminPort = adminPort
         self.group = group
         self.ownsGroup = ownsGroup
         self.channel = channel
+        self.quiescing = quiescing
         self.adminChannel = adminChannel
         self.context = context
     }
@@ -42,7 +48,9 @@ public final class GatewayServer: Sendable {
                                      logger: logger, metrics: metrics, accessLog: configuration.accessLog,
                                      gzipMinimumBytes: configuration.gzipMinimumBytes)
         do {
-            let channel = try await publicBootstrap(group: group, context: context, certificate: configuration.tls)
+            let quiescing = ServerQuiescingHelper(group: group)
+            let channel = try await publicBootstrap(group: group, context: context, certificate: configuration.tls,
+                                                    quiescing: quiescing)
                 .bind(host: configuration.host, port: configuration.port).get()
             var adminChannel: Channel?
             if let adminHost = configuration.adminHost {
@@ -51,7 +59,8 @@ public final class GatewayServer: Sendable {
             }
             return GatewayServer(port: channel.localAddress?.port ?? configuration.port,
                                  adminPort: adminChannel?.localAddress?.port, group: group,
-                                 ownsGroup: existingGroup == nil, channel: channel, adminChannel: adminChannel,
+                                 ownsGroup: existingGroup == nil, channel: channel, quiescing: quiescing,
+                                 adminChannel: adminChannel,
                                  context: context)
         } catch {
             engine.shutdown()
@@ -61,10 +70,16 @@ public final class GatewayServer: Sendable {
     }
 
     private static func publicBootstrap(group: EventLoopGroup, context: GatewayContext,
-                                        certificate: ListenerCertificate?) -> ServerBootstrap {
+                                        certificate: ListenerCertificate?,
+                                        quiescing: ServerQuiescingHelper) -> ServerBootstrap {
         ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
+                }
+            }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
@@ -118,9 +133,12 @@ public final class GatewayServer: Sendable {
     public var requestsInFlight: Int { context.admission.current }
 
     /// Turns `/readyz` to 503 and keeps accepting for `acceptGrace` (load balancers notice and stop
-    /// sending), then stops accepting, lets in-flight requests finish for up to `drain`, then aborts
-    /// the upstream transfers still running (their requests get whatever answer that leaves) and
-    /// closes everything.
+    /// sending), then stops accepting and quiesces every connection (an idle HTTP/1.1 one closes at
+    /// once, a busy one after its answer; HTTP/2 ones get a GOAWAY and close when their streams
+    /// have), lets in-flight requests finish for up to `drain`, then aborts the upstream transfers
+    /// still running (their requests get whatever answer that leaves) and closes everything.
+    /// Closing idle connections first matters: a request arriving on one while the drain waits
+    /// would otherwise be admitted after the drain had counted nothing in flight.
     public func shutdown(drain: Duration = .seconds(10), acceptGrace: Duration = .zero) async {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         context.health.startDraining()
@@ -128,9 +146,12 @@ public final class GatewayServer: Sendable {
         while ContinuousClock.now < graceEnd && !drainCut.load(ordering: .acquiring) {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        try? await channel.close()
+        let quiesced = channel.eventLoop.makePromise(of: Void.self)
+        quiesced.futureResult.whenComplete { _ in self.connectionsClosed.store(true, ordering: .releasing) }
+        quiescing.initiateShutdown(promise: quiesced)
         let deadline = ContinuousClock.now + drain
-        while context.admission.current > 0 && ContinuousClock.now < deadline && !drainCut.load(ordering: .acquiring) {
+        while (context.admission.current > 0 || !self.connectionsClosed.load(ordering: .acquiring))
+            && ContinuousClock.now < deadline && !drainCut.load(ordering: .acquiring) {
             try? await Task.sleep(for: .milliseconds(20))
         }
         let unfinished = context.admission.current

@@ -1,4 +1,5 @@
 import Foundation
+import GatherTestSupport
 
 /// Debian's `curl` as the client: it negotiates HTTP/2 by ALPN (`--http2`) or stays on HTTP/1.1
 /// (`--http1.1`), so what is tested is what real clients speak.
@@ -14,23 +15,17 @@ enum CurlCommand {
         var stderr: String
     }
 
-    static func run(_ url: String, _ arguments: [String]) throws -> Response {
+    static func run(_ url: String, _ arguments: [String]) async throws -> Response {
         let folder = NSTemporaryDirectory() + "gather-curl-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-sS", "--max-time", "10", "-D", folder + "/headers", "-o", folder + "/body",
-                             "-w", "%{http_code} %{http_version}"] + arguments + [url]
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let written = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let result = try await ChildProcess.run(
+            "/usr/bin/curl",
+            ["-sS", "--max-time", "10", "-D", folder + "/headers", "-o", folder + "/body",
+             "-w", "%{http_code} %{http_version}"] + arguments + [url],
+            within: .seconds(20))
+        let written = result.stdoutText
+        let stderr = result.stderrText
         let fields = written.split(separator: " ")
         var headers: [String: String] = [:]
         let headerText = (try? String(contentsOfFile: folder + "/headers", encoding: .utf8)) ?? ""

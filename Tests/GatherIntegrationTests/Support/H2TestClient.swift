@@ -3,6 +3,7 @@ import NIOHTTP1
 import NIOHTTP2
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 /// An HTTP/2 client over TLS (ALPN h2 only) with swift-nio-http2: one connection, a stream per
 /// request, and a stream it can reset while the connection carries on — which curl cannot do.
@@ -20,11 +21,27 @@ final class H2TestClient: @unchecked Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let channel: Channel
     private let multiplexer: NIOHTTP2Handler.StreamMultiplexer
+    private let goAways: GoAwayRecorder
 
-    private init(group: MultiThreadedEventLoopGroup, channel: Channel, multiplexer: NIOHTTP2Handler.StreamMultiplexer) {
+    private init(group: MultiThreadedEventLoopGroup, channel: Channel, multiplexer: NIOHTTP2Handler.StreamMultiplexer,
+                 goAways: GoAwayRecorder) {
         self.group = group
         self.channel = channel
         self.multiplexer = multiplexer
+        self.goAways = goAways
+    }
+
+    /// The connection's close, whoever closes it.
+    var closed: EventLoopFuture<Void> { channel.closeFuture }
+
+    /// Whether the server has sent a GOAWAY, waiting up to `limit` for one.
+    func waitForGoAway(within limit: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if goAways.count.load(ordering: .acquiring) > 0 { return true }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return goAways.count.load(ordering: .acquiring) > 0
     }
 
     static func connect(port: Int, caPEM: String) async throws -> H2TestClient {
@@ -43,7 +60,10 @@ final class H2TestClient: @unchecked Sendable {
             let multiplexer = try await channel.configureHTTP2Pipeline(
                 mode: .client, connectionConfiguration: .init(), streamConfiguration: .init()
             ) { $0.eventLoop.makeSucceededVoidFuture() }.get()
-            return H2TestClient(group: group, channel: channel, multiplexer: multiplexer)
+            // Frames of the connection itself (stream 0) reach the handlers after the HTTP/2 one.
+            let goAways = GoAwayRecorder()
+            try await channel.pipeline.addHandler(goAways).get()
+            return H2TestClient(group: group, channel: channel, multiplexer: multiplexer, goAways: goAways)
         } catch {
             try? await group.shutdownGracefully()
             throw error
@@ -75,6 +95,16 @@ final class H2TestClient: @unchecked Sendable {
     func close() async {
         try? await channel.close()
         try? await group.shutdownGracefully()
+    }
+
+    private final class GoAwayRecorder: ChannelInboundHandler, Sendable {
+        typealias InboundIn = HTTP2Frame
+        let count = Atomic<Int>(0)
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            if case .goAway = unwrapInboundIn(data).payload { count.add(1, ordering: .releasing) }
+            context.fireChannelRead(data)
+        }
     }
 
     private final class Collector: ChannelInboundHandler {

@@ -1,4 +1,5 @@
 import Foundation
+import GatherTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,7 +9,7 @@ import Glibc
 /// logging one line per request (`$connection`, `$ssl_session_reused`, `$server_protocol`,
 /// `$ssl_server_name`, `$status`, `$request_uri`, `$http_accept_encoding`,
 /// `$sent_http_content_encoding`, `|`-separated).
-final class NginxUpstream: @unchecked Sendable {
+final class NginxUpstream: Sendable {
     /// One `server` block; its `listen` line gets a free port.
     struct Server {
         var name: String
@@ -36,19 +37,19 @@ final class NginxUpstream: @unchecked Sendable {
 
     let folder: String
     let ports: [String: Int]
-    private let process: Process
+    private let exit: ChildProcess.Exit
 
     var www: String { folder + "/www" }
 
-    private init(folder: String, ports: [String: Int], process: Process) {
+    private init(folder: String, ports: [String: Int], exit: ChildProcess.Exit) {
         self.folder = folder
         self.ports = ports
-        self.process = process
+        self.exit = exit
     }
 
     func port(_ server: String) -> Int { ports[server] ?? 0 }
 
-    static func start(_ servers: [Server], files: [String: [UInt8]]) throws -> NginxUpstream {
+    static func start(_ servers: [Server], files: [String: [UInt8]]) async throws -> NginxUpstream {
         guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/nginx") else {
             throw Failure(description: "nginx is not installed (scripts/ensure-deps installs it)")
         }
@@ -75,9 +76,10 @@ final class NginxUpstream: @unchecked Sendable {
             process.arguments = ["-p", folder, "-c", folder + "/nginx.conf", "-e", folder + "/error.log"]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
+            let exit = ChildProcess.Exit(process)
             try process.run()
-            let nginx = NginxUpstream(folder: folder, ports: ports, process: process)
-            if nginx.waitUntilListening() { return nginx }
+            let nginx = NginxUpstream(folder: folder, ports: ports, exit: exit)
+            if await nginx.waitUntilListening() { return nginx }
             lastError = (try? String(contentsOfFile: folder + "/error.log", encoding: .utf8)) ?? "no error log"
             nginx.stop()
         }
@@ -121,11 +123,11 @@ final class NginxUpstream: @unchecked Sendable {
     }
 
     /// Connects to every port until all accept (or nginx exited, or 10 s passed).
-    private func waitUntilListening() -> Bool {
+    private func waitUntilListening() async -> Bool {
         let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline && process.isRunning {
+        while Date() < deadline && exit.isRunning {
             if ports.values.allSatisfy(Self.accepts) { return true }
-            usleep(10_000)
+            try? await Task.sleep(for: .milliseconds(10))
         }
         return false
     }
@@ -187,10 +189,9 @@ final class NginxUpstream: @unchecked Sendable {
     }
 
     func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        // SIGTERM is nginx's fast shutdown; a master that ignores it is killed at the limit.
+        exit.send(SIGTERM)
+        _ = exit.waitBlocking(within: .seconds(10))
         try? FileManager.default.removeItem(atPath: folder)
     }
 }

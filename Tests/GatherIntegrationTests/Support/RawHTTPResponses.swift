@@ -97,24 +97,14 @@ enum Gunzip {
         let description: String
     }
 
-    static func decode(_ compressed: [UInt8]) throws -> [UInt8] {
+    static func decode(_ compressed: [UInt8]) async throws -> [UInt8] {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("gather-gunzip-\(UUID().uuidString).gz")
         try Data(compressed).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["gzip", "-dc", file.path]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let decoded = output.fileHandleForReading.readDataToEndOfFile()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failed(description: "gzip -d: \(String(decoding: message, as: UTF8.self))")
+        let result = try await ChildProcess.run("/usr/bin/env", ["gzip", "-dc", file.path])
+        guard result.status == 0 else {
+            throw Failed(description: "gzip -d: \(result.stderrText)")
         }
-        return Array(decoded)
+        return result.stdout
     }
 }

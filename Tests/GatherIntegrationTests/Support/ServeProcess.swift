@@ -1,23 +1,23 @@
 import Foundation
-import Synchronization
+import GatherTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// `gather serve` as a real child process on ephemeral ports: the ports come from the
 /// `gather listening on …` line it prints; stderr (the log) is kept for the test to read.
-final class ServeProcess: @unchecked Sendable {
+final class ServeProcess: Sendable {
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }
 
     let port: Int
     let adminPort: Int
-    private let process: Process
+    private let exit: ChildProcess.Exit
     private let output: CapturedOutput
 
-    private init(process: Process, output: CapturedOutput, port: Int, adminPort: Int) {
-        self.process = process
+    private init(exit: ChildProcess.Exit, output: CapturedOutput, port: Int, adminPort: Int) {
+        self.exit = exit
         self.output = output
         self.port = port
         self.adminPort = adminPort
@@ -27,22 +27,24 @@ final class ServeProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = CheckCommandTests.gatherBinary
         process.arguments = ["serve", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0"] + arguments
-        let output = CapturedOutput()
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        out.fileHandleForReading.readabilityHandler = { output.appendStdout($0.availableData) }
-        err.fileHandleForReading.readabilityHandler = { output.appendStderr($0.availableData) }
+        // Output goes to files, read when asked: a pipe's readabilityHandler is a dispatch
+        // source, and one cancelled as its pipe closes has crashed libdispatch's epoll loop here.
+        let output = try CapturedOutput()
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output.stdoutPath))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: output.stderrPath))
+        let exit = ChildProcess.Exit(process)
         try process.run()
+        try? (process.standardOutput as? FileHandle)?.close()
+        try? (process.standardError as? FileHandle)?.close()
         let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline && process.isRunning {
+        while ContinuousClock.now < deadline && exit.isRunning {
             if let ports = Self.ports(in: output.stdout) {
-                return ServeProcess(process: process, output: output, port: ports.0, adminPort: ports.1)
+                return ServeProcess(exit: exit, output: output, port: ports.0, adminPort: ports.1)
             }
             try await Task.sleep(for: .milliseconds(10))
         }
-        if process.isRunning { process.terminate() }
+        _ = await exit.wait(within: .zero)
+        defer { output.remove() }
         throw Failure(description: "gather serve did not say where it listens; stderr:\n\(output.stderr)")
     }
 
@@ -58,26 +60,16 @@ final class ServeProcess: @unchecked Sendable {
     }
 
     var stderr: String { output.stderr }
-    var pid: Int32 { process.processIdentifier }
-    var isRunning: Bool { process.isRunning }
+    var pid: Int32 { exit.pid }
+    var isRunning: Bool { exit.isRunning }
 
     func send(_ signal: Int32) {
-        kill(process.processIdentifier, signal)
+        exit.send(signal)
     }
 
     /// The exit status, or nil if it is still running at the deadline (then it is killed).
     func waitForExit(within limit: Duration) async -> Int32? {
-        let deadline = ContinuousClock.now + limit
-        while process.isRunning && ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        guard !process.isRunning else {
-            send(SIGKILL)
-            process.waitUntilExit()
-            return nil
-        }
-        process.waitUntilExit()
-        return process.terminationReason == .exit ? process.terminationStatus : 128 + process.terminationStatus
+        await exit.wait(within: limit)
     }
 
     /// Waits until stderr contains `text` at least `count` times.
@@ -92,20 +84,30 @@ final class ServeProcess: @unchecked Sendable {
 
     /// Ends the process if a test left it running.
     func stop() async {
-        if process.isRunning { send(SIGKILL) }
+        send(SIGKILL)
         _ = await waitForExit(within: .seconds(5))
+        output.remove()
     }
 }
 
-/// The child's stdout and stderr as they arrive, read from pipe handler threads.
-private final class CapturedOutput: @unchecked Sendable {
-    /// Guards the fields below (a plain lock: they are read and written together).
-    private let lock = Mutex<Void>(())
-    private var out = Data()
-    private var err = Data()
+/// The child's stdout and stderr, in two files of a scratch folder.
+private struct CapturedOutput: Sendable {
+    let folder = NSTemporaryDirectory() + "gather-serve-\(UUID().uuidString)"
+    var stdoutPath: String { folder + "/stdout" }
+    var stderrPath: String { folder + "/stderr" }
 
-    func appendStdout(_ data: Data) { lock.withLock { _ in out.append(data) } }
-    func appendStderr(_ data: Data) { lock.withLock { _ in err.append(data) } }
-    var stdout: String { lock.withLock { _ in String(decoding: out, as: UTF8.self) } }
-    var stderr: String { lock.withLock { _ in String(decoding: err, as: UTF8.self) } }
+    init() throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
+    }
+
+    var stdout: String { Self.text(stdoutPath) }
+    var stderr: String { Self.text(stderrPath) }
+
+    private static func text(_ path: String) -> String {
+        String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: folder) }
 }

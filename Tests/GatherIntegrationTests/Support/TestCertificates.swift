@@ -1,4 +1,5 @@
 import Foundation
+import GatherTestSupport
 
 /// Certificates made at test time with Debian's `openssl`: a private CA, a server certificate
 /// it signed (for 127.0.0.1, localhost and api.internal), a client certificate it signed, an
@@ -73,27 +74,9 @@ struct TestCertificates: Sendable {
     }
 
     private static func openssl(_ arguments: [String], in folder: String) throws {
-        let result = try Subprocess.run("/usr/bin/openssl", arguments, in: folder)
+        let result = try ChildProcess.runBlocking("/usr/bin/openssl", arguments, in: folder)
         guard result.status == 0 else {
             throw Failure(description: "openssl \(arguments.joined(separator: " ")) failed: \(result.output)")
         }
-    }
-}
-
-/// A command run to its end, stdout and stderr together.
-enum Subprocess {
-    static func run(_ executable: String, _ arguments: [String], in folder: String? = nil) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }
