@@ -1,5 +1,6 @@
 import Foundation
 import GatherCore
+import GatherServer
 import GatherTestSupport
 import Testing
 
@@ -20,7 +21,7 @@ struct TLSRouteFileTests {
                     url: \(url)
             \(upstreamLines)
             """
-        let parsed = RouteLoader.parse(text: text, file: "tls.yaml", environment: [:])
+        let parsed = RouteLoader.parse(text: text, file: "tls.yaml", environment: [:], paths: RouteFileReader.lookUp)
         return (parsed.routes, parsed.errors.map(\.description))
     }
 

@@ -1,5 +1,4 @@
 import CTLSFiles
-import Foundation
 import Yams
 
 /// `tls:`, `http:` and `max_connections:`, on a route (defaults for its upstreams) or on an
@@ -109,26 +108,26 @@ extension RouteFileParser {
     /// `tls.ca`: a PEM file, or a folder whose `*.pem` and `*.crt` files are read in name order.
     private mutating func readCA(_ node: Node, _ path: String, _ what: String) -> [UInt8]? {
         let resolved = resolve(path)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory) else {
+        switch paths(resolved) {
+        case .missing:
             reader.fail(node, "\(what).ca '\(path)': no such file or folder")
             return nil
-        }
-        var pem: [UInt8]
-        if isDirectory.boolValue {
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: resolved) else {
-                reader.fail(node, "\(what).ca '\(path)': cannot read the folder")
-                return nil
-            }
+        case .folder(nil):
+            reader.fail(node, "\(what).ca '\(path)': cannot read the folder")
+            return nil
+        case .folder(let names?):
             let files = names.filter { !$0.hasPrefix(".") && ($0.hasSuffix(".pem") || $0.hasSuffix(".crt")) }.sorted()
             guard !files.isEmpty else {
                 reader.fail(node, "\(what).ca '\(path)': no *.pem or *.crt files in the folder")
                 return nil
             }
-            pem = []
+            var pem: [UInt8] = []
             for name in files {
-                let file = (resolved as NSString).appendingPathComponent(name)
-                guard let bytes = readBytes(node, file, "\(what).ca '\(path)/\(name)'") else { return nil }
+                let file = resolved.hasSuffix("/") ? resolved + name : resolved + "/" + name
+                guard case .file(let bytes?) = paths(file) else {
+                    reader.fail(node, "\(what).ca '\(path)/\(name)': cannot read the file (permissions?)")
+                    return nil
+                }
                 if let problem = Self.certificateProblem(bytes) {
                     reader.fail(node, "\(what).ca '\(path)/\(name)': \(problem)")
                     return nil
@@ -136,37 +135,33 @@ extension RouteFileParser {
                 pem += bytes
                 if pem.last != UInt8(ascii: "\n") { pem.append(UInt8(ascii: "\n")) }
             }
-        } else {
-            guard let bytes = readBytes(node, resolved, "\(what).ca '\(path)'") else { return nil }
+            return pem
+        case .file(nil):
+            reader.fail(node, "\(what).ca '\(path)': cannot read the file (permissions?)")
+            return nil
+        case .file(let bytes?):
             if let problem = Self.certificateProblem(bytes) {
                 reader.fail(node, "\(what).ca '\(path)': \(problem)")
                 return nil
             }
-            pem = bytes
+            return bytes
         }
-        return pem
     }
 
     private mutating func readPEMFile(_ node: Node, _ path: String, _ what: String) -> [UInt8]? {
-        let resolved = resolve(path)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory) else {
+        switch paths(resolve(path)) {
+        case .missing:
             reader.fail(node, "\(what) '\(path)': no such file")
             return nil
-        }
-        guard !isDirectory.boolValue else {
+        case .folder:
             reader.fail(node, "\(what) '\(path)' is a folder; it must be a PEM file")
             return nil
-        }
-        return readBytes(node, resolved, "\(what) '\(path)'")
-    }
-
-    private mutating func readBytes(_ node: Node, _ file: String, _ what: String) -> [UInt8]? {
-        guard FileManager.default.isReadableFile(atPath: file), let data = FileManager.default.contents(atPath: file) else {
-            reader.fail(node, "\(what): cannot read the file (permissions?)")
+        case .file(nil):
+            reader.fail(node, "\(what) '\(path)': cannot read the file (permissions?)")
             return nil
+        case .file(let bytes?):
+            return bytes
         }
-        return [UInt8](data)
     }
 
     private static func certificateProblem(_ pem: [UInt8]) -> String? {
@@ -177,8 +172,8 @@ extension RouteFileParser {
     /// Relative paths are read from the route file's folder.
     private func resolve(_ path: String) -> String {
         if path.hasPrefix("/") { return path }
-        let folder = (reader.file as NSString).deletingLastPathComponent
-        return folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path)
+        guard let slash = reader.file.lastIndex(of: "/") else { return path }
+        return reader.file[...slash] + path
     }
 
     /// Letters, digits, '-' and '.', in labels of 1 to 63 characters.

@@ -4,14 +4,17 @@ import Yams
 /// problem. Checks that span files (duplicate names, clashing paths) are `RouteSetChecker`'s.
 struct RouteFileParser {
     var reader: NodeReader
+    /// The files the routes name (TLS PEM files), read by the shell.
+    let paths: NamedPath.Lookup
 
     static let routeKeys = ["name", "match", "deadline", "complete", "quorum", "min_ok", "forward_headers",
                             "max_parallel", "upstreams", "merge", "tls", "http", "max_connections", "cache", "coalesce"]
     /// Guards against a file (or YAML aliases) expanding into more than anyone runs.
     static let maxUpstreamsPerRoute = 10_000
 
-    init(file: String, environment: [String: String]) {
+    init(file: String, environment: [String: String], paths: @escaping NamedPath.Lookup = NamedPath.none) {
         reader = NodeReader(file: file, environment: environment)
+        self.paths = paths
     }
 
     var errors: [RouteLoadError] { reader.errors }

@@ -2,7 +2,8 @@ import Yams
 
 /// Turns route files (YAML, or JSON which YAML reads as flow style) into validated routes. It
 /// reads nothing itself: the shell (`RouteFileReader` in GatherServer) lists folders and reads
-/// files, and hands over their bytes or why they could not be read.
+/// files, and hands over their bytes or why they could not be read; the files a route names
+/// (TLS PEM files) are asked for through `paths` (`RouteFileReader.lookUp`).
 ///
 /// Every problem is reported, located as `FILE:LINE:COL`, sorted by file, line and column.
 /// Problems with a path itself (missing file, unreadable or empty folder) are located at
@@ -25,7 +26,8 @@ public enum RouteLoader {
     }
 
     /// Every source in order, then the checks across files (duplicate names, overlapping matches).
-    public static func load(_ sources: [Source], environment: [String: String]) -> Result<[Route], RouteLoadFailure> {
+    public static func load(_ sources: [Source], environment: [String: String],
+                            paths: @escaping NamedPath.Lookup = NamedPath.none) -> Result<[Route], RouteLoadFailure> {
         var routes: [Route] = []
         var errors: [RouteLoadError] = []
         for source in sources {
@@ -37,7 +39,7 @@ public enum RouteLoader {
                     errors.append(pathError(file, "route file is not UTF-8 text"))
                     continue
                 }
-                let parsed = parseFile(text: text, file: file, environment: environment)
+                let parsed = parseFile(text: text, file: file, environment: environment, paths: paths)
                 routes += parsed.routes
                 errors += parsed.errors
             }
@@ -48,12 +50,14 @@ public enum RouteLoader {
 
     /// One file's text; `file` names it in errors and decides JSON handling (`.json`).
     /// Routes with errors are left out; `errors` is sorted.
-    public static func parse(text: String, file: String, environment: [String: String]) -> (routes: [Route], errors: [RouteLoadError]) {
-        let parsed = parseFile(text: text, file: file, environment: environment)
+    public static func parse(text: String, file: String, environment: [String: String],
+                             paths: @escaping NamedPath.Lookup = NamedPath.none) -> (routes: [Route], errors: [RouteLoadError]) {
+        let parsed = parseFile(text: text, file: file, environment: environment, paths: paths)
         return (parsed.routes, sorted(parsed.errors + RouteSetChecker.check(parsed.routes)))
     }
 
-    static func parseFile(text: String, file: String, environment: [String: String]) -> (routes: [Route], errors: [RouteLoadError]) {
+    static func parseFile(text: String, file: String, environment: [String: String],
+                          paths: @escaping NamedPath.Lookup) -> (routes: [Route], errors: [RouteLoadError]) {
         let isJSON = file.lowercased().hasSuffix(".json")
         let yaml = isJSON ? JSONTabReplacer.replacingTabsOutsideStrings(text) : text
         let shielded = FlowTemplateShield.protect(yaml)
@@ -67,7 +71,7 @@ public enum RouteLoader {
         guard let root else {
             return ([], [pathError(file, "route file is empty: expected 'routes:' with a list of routes")])
         }
-        var parser = RouteFileParser(file: file, environment: environment)
+        var parser = RouteFileParser(file: file, environment: environment, paths: paths)
         let routes = parser.parseDocument(root)
         return (routes, parser.errors)
     }

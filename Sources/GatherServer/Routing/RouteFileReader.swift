@@ -27,7 +27,16 @@ public enum RouteFileReader {
 
     /// Reads and loads in one step, as the commands and reloads do.
     public static func load(_ paths: [String], environment: [String: String]) -> Result<[Route], RouteLoadFailure> {
-        RouteLoader.load(read(paths), environment: environment)
+        RouteLoader.load(read(paths), environment: environment, paths: lookUp)
+    }
+
+    /// The files a route names (TLS PEM files, a CA folder), for `RouteLoader`.
+    public static let lookUp: NamedPath.Lookup = { path in
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return .missing }
+        if isDirectory.boolValue { return .folder(try? FileManager.default.contentsOfDirectory(atPath: path)) }
+        guard FileManager.default.isReadableFile(atPath: path) else { return .file(nil) }
+        return .file(FileManager.default.contents(atPath: path).map(Array.init))
     }
 
     private enum Entry {

@@ -25,7 +25,7 @@ final class GatewayHarness: Sendable {
                       routes: (_ ports: [String: Int]) -> String) async throws -> GatewayHarness {
         let fixtures = try await FixtureServer.start(FixtureSet(backends: backends), ephemeralPorts: true)
         let text = routes(fixtures.ports)
-        let parsed = RouteLoader.parse(text: text, file: "test-routes.yaml", environment: [:])
+        let parsed = RouteLoader.parse(text: text, file: "test-routes.yaml", environment: [:], paths: RouteFileReader.lookUp)
         if !parsed.errors.isEmpty {
             try await fixtures.shutdown()
             throw HarnessError(description: parsed.errors.map(\.description).joined(separator: "\n"))
@@ -62,7 +62,8 @@ final class GatewayHarness: Sendable {
                 text = text.replacingOccurrences(of: "127.0.0.1:\(backend.port)/", with: "127.0.0.1:\(port)/")
             }
             // The full path: a route's relative tls files are read from its folder.
-            let parsed = RouteLoader.parse(text: text, file: folder.appendingPathComponent(name).path, environment: [:])
+            let parsed = RouteLoader.parse(text: text, file: folder.appendingPathComponent(name).path, environment: [:],
+                                           paths: RouteFileReader.lookUp)
             routes += parsed.routes
             errors += parsed.errors.map(\.description)
         }
