@@ -59,7 +59,7 @@ public final class TransferEngine: @unchecked Sendable {
         }
         let transfer = Transfer(request: request, thread: thread, completion: completion)
         if !thread.inbox.post(.start(transfer)) {
-            completeWithoutThread(transfer, .failed(.cancelled, message: "transfer engine shut down"))
+            completeWithoutThread(transfer, .failed(.cancelled, message: "aborted: gather is shutting down"))
         }
         return TransferHandle(transfer)
     }

@@ -247,7 +247,7 @@ final class TransferThread {
         switch command {
         case .start(let transfer):
             guard running else {
-                finish(transfer, .failed(.cancelled, message: "transfer engine shut down"), connections: 0)
+                finish(transfer, .failed(.cancelled, message: "aborted: gather is shutting down"), connections: 0)
                 return
             }
             begin(transfer)
@@ -366,12 +366,12 @@ final class TransferThread {
         inbox.close(into: &batch)
         for command in batch {
             if case .start(let transfer) = command {
-                finish(transfer, .failed(.cancelled, message: "transfer engine shut down"), connections: 0)
+                finish(transfer, .failed(.cancelled, message: "aborted: gather is shutting down"), connections: 0)
             }
         }
         batch.removeAll()
         while let transfer = active.last {
-            finish(transfer, .failed(.cancelled, message: "transfer engine shut down"))
+            finish(transfer, .failed(.cancelled, message: "aborted: gather is shutting down"))
         }
         releaseResources()
     }

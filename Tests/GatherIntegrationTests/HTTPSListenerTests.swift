@@ -191,6 +191,7 @@ struct HTTPSListenerTests {
             // Past the drain the upstream transfer is aborted: the answer is what that leaves.
             #expect(answer.status == 502, "\(answer.status) \(answer.body)")
             #expect(answer.body.contains(#""stalled":{"status":"error""#), "\(answer.body)")
+            #expect(answer.body.contains(#""error":"aborted: gather is shutting down""#), "\(answer.body)")
             try await client.closed.get()
             await draining.value
             await client.close()

@@ -41,7 +41,9 @@ struct ClassifiedAttempt {
                 return ClassifiedAttempt(result: .failure(.tooLarge, httpStatus: nil),
                                          detail: "answer larger than \(upstream.maxBody) bytes")
             case .transport: return ClassifiedAttempt(result: .failure(.error, httpStatus: nil), detail: message)
-            case .cancelled: return ClassifiedAttempt(result: .failure(.cancelled, httpStatus: nil), detail: nil)
+            // Shown only when nothing else settled the upstream (a drain that ended, say): an
+            // abort the machine asked for is reported by the machine.
+            case .cancelled: return ClassifiedAttempt(result: .failure(.cancelled, httpStatus: nil), detail: message)
             }
         case .completed(let status, let headers, let body):
             guard (200...299).contains(status) else {
