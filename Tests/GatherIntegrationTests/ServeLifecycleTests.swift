@@ -67,6 +67,9 @@ struct ServeLifecycleTests {
             let answeredAfterSignal = results.filter { $0.status == 200 && $0.sequence > signalled }
             #expect(answeredAfterSignal.count >= 1, "requests in flight at SIGTERM are answered")
             #expect(!serve.stderr.contains("aborting"), "\(serve.stderr)")
+            // NIO's complaint about work scheduled on a loop already shut down (a helper
+            // released after the group) is a shutdown-order bug.
+            #expect(!serve.stderr.contains("Cannot schedule tasks"), "\(serve.stderr)")
         }
     }
 

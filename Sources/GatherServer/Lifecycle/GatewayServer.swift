@@ -16,8 +16,10 @@ public final class GatewayServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let ownsGroup: Bool
     private let channel: Channel
-    /// Tracks the public listener's connections, to tell each one when the drain begins.
-    private let quiescing: ServerQuiescingHelper
+    /// Tracks the public listener's connections, to tell each one when the drain begins. Taken
+    /// out (and released) by the drain: the helper's deinit resolves a promise on one of the
+    /// group's loops, which must still be running then.
+    private let quiescing: Mutex<ServerQuiescingHelper?>
     private let adminChannel: Channel?
     private let context: GatewayContext
     private let stopped = Atomic<Bool>(false)
@@ -32,7 +34,7 @@ public final class GatewayServer: Sendable {
         self.group = group
         self.ownsGroup = ownsGroup
         self.channel = channel
-        self.quiescing = quiescing
+        self.quiescing = Mutex(quiescing)
         self.adminChannel = adminChannel
         self.context = context
     }
@@ -146,9 +148,7 @@ public final class GatewayServer: Sendable {
         while ContinuousClock.now < graceEnd && !drainCut.load(ordering: .acquiring) {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        let quiesced = channel.eventLoop.makePromise(of: Void.self)
-        quiesced.futureResult.whenComplete { _ in self.connectionsClosed.store(true, ordering: .releasing) }
-        quiescing.initiateShutdown(promise: quiesced)
+        quiesceConnections()
         let deadline = ContinuousClock.now + drain
         while (context.admission.current > 0 || !self.connectionsClosed.load(ordering: .acquiring))
             && ContinuousClock.now < deadline && !drainCut.load(ordering: .acquiring) {
@@ -168,6 +168,15 @@ public final class GatewayServer: Sendable {
         }
         try? await adminChannel?.close()
         if ownsGroup { try? await group.shutdownGracefully() }
+    }
+
+    /// Stops accepting and tells every open connection to finish; `connectionsClosed` turns true
+    /// once they all have.
+    private func quiesceConnections() {
+        guard let helper = quiescing.withLock({ $0.take() }) else { return }
+        let quiesced = channel.eventLoop.makePromise(of: Void.self)
+        quiesced.futureResult.whenComplete { _ in self.connectionsClosed.store(true, ordering: .releasing) }
+        helper.initiateShutdown(promise: quiesced)
     }
 
     /// Ends an accept grace or a drain in progress now, as if its time were up (a second SIGTERM/SIGINT).
