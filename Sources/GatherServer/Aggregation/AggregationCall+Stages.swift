@@ -4,10 +4,6 @@ import GatherCore
 /// its needs are ok, from their bodies; the client's own values are checked up front, so a
 /// missing query parameter is still a 400 before anything is sent.
 extension AggregationCall {
-    static func readsEarlierAnswers(_ upstream: UpstreamSpec) -> Bool {
-        !UpstreamStage.fromReferences(of: upstream).isEmpty
-    }
-
     /// For a dependent that reads earlier answers: the first client value it lacks, if any.
     static func deferredRendering(of upstream: UpstreamSpec, _ values: TemplateValues) -> MissingTemplateValue? {
         guard !upstream.stage.needs.isEmpty || upstream.stage.each != nil else { return nil }

@@ -123,10 +123,10 @@ final class AggregationCall {
             ? AcceptEncoding.acceptedUpstreamCodings(head.headers[canonicalForm: "accept-encoding"]) : []
         urls.reserveCapacity(route.upstreams.count)
         headers.reserveCapacity(route.upstreams.count)
-        for upstream in route.upstreams {
+        for (index, upstream) in route.upstreams.enumerated() {
             if let missing = deferredRendering(of: upstream, values) {
                 return .failure(missing)
-            } else if (!upstream.stage.needs.isEmpty && readsEarlierAnswers(upstream)) || upstream.stage.each != nil {
+            } else if runtime.rendersLate[index] {
                 // Stages never run under `complete: first` (a load error), so nothing to pass encoded.
                 urls.append([])
                 headers.append([])

@@ -20,6 +20,9 @@ final class RouteRuntime: Sendable {
     let upstreamStages: [Int]
     /// Whether an upstream is a map (`each:`).
     let hasMaps: Bool
+    /// Per upstream: rendered only once its needs are ok, because a template reads
+    /// `{from.NAME/POINTER}`, or it is a map.
+    let rendersLate: [Bool]
 
     init(route: Route, previous: RouteRuntime? = nil, metrics: GatewayMetrics) {
         self.route = route
@@ -43,6 +46,10 @@ final class RouteRuntime: Sendable {
         self.upstreamStages = StageDepth.stages(needs: route.needIndices)
         self.stageDepth = upstreamStages.max() ?? 1
         self.hasMaps = route.upstreams.contains { $0.stage.each != nil }
+        self.rendersLate = route.upstreams.map { upstream in
+            (!upstream.stage.needs.isEmpty && !UpstreamStage.fromReferences(of: upstream).isEmpty)
+                || upstream.stage.each != nil
+        }
         self.readsClientHeaders = route.upstreams.contains { upstream in
             ([upstream.url] + upstream.replicas).contains { $0.references.contains { $0.kind == .header } }
                 || upstream.headers.contains { $0.value.references.contains { $0.kind == .header } }
