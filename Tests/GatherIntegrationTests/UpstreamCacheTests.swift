@@ -1,4 +1,5 @@
 import GatherCore
+import GatherTestSupport
 import NIOCore
 import Testing
 
@@ -45,6 +46,34 @@ struct UpstreamCacheTests {
             let other = await harness.get("/cached?q=desk")
             #expect(other["/upstreams/a/cache"] == .string("miss"))
             #expect(backend.requests.count == 2, "another query is another key")
+        }
+    }
+
+    @Test("a fresh hit takes no max_in_flight place: it is answered while the upstream's one slot is held")
+    func hitNeedsNoSlot() async throws {
+        // The second request the upstream sees (q=slow) holds the only slot past the deadline.
+        let backend = try await RecordingBackend.start { $0 == 1 ? .seconds(5) : .zero }
+        defer { Task { await backend.stop() } }
+        let routes = Self.route(port: backend.port, deadline: "2s",
+                                cache: "cache: { ttl: 30s, stale: 10m }\n        max_in_flight: 1")
+        try await GatewayHarness.with(Self.placeholder, routes: { _ in routes }) { harness in
+            #expect(await harness.get("/cached?q=lamp")["/upstreams/a/cache"] == .string("miss"))
+            let heldEnded = Locked(false)
+            let held = Task {
+                let response = await harness.get("/cached?q=slow")
+                heldEnded.withLock { $0 = true }
+                return response
+            }
+            while backend.requests.count < 2 { try await Task.sleep(for: .milliseconds(5)) }
+            let hit = await harness.get("/cached?q=lamp")
+            // Waiting for the slot, it would have been answered only once the held request gave
+            // the slot back at its deadline.
+            #expect(!heldEnded.value, "answered while the slot is still held: \(hit.text)")
+            #expect(hit.status == 200)
+            #expect(hit["/upstreams/a/cache"] == .string("hit"))
+            #expect(hit["/stale"] == nil)
+            #expect(await held.value["/upstreams/a/status"] == .string("timeout"))
+            #expect(backend.requests.count == 2)
         }
     }
 

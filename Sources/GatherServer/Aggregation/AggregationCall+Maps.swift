@@ -94,9 +94,11 @@ extension AggregationCall {
         return coordinator.expand(attempt.id, into: batches.count, now: now())
     }
 
-    /// Later stages and maps' calls are admitted when they are sent, not when the request starts.
+    /// Later stages, maps' calls and fresh cache hits are admitted when they are sent (a hit only
+    /// if it is no longer fresh then), not when the request starts.
     func admitsLate(_ entry: Int) -> Bool {
         coordinator.isMapCall(entry) || (entry < runtime.needIndices.count && !runtime.needIndices[entry].isEmpty)
+            || (entry < hitsAtStart.count && hitsAtStart[entry])
     }
 
     /// Such a primary goes through its upstream's admission now: the circuit may skip it,

@@ -42,6 +42,9 @@ final class AggregationCall {
     private var timer: NIOScheduledCallback?
     /// Upstreams with `cache` or `coalesce`: their keys and how each attempt is served.
     let cached: CallCache?
+    /// Per route upstream: it had a fresh stored answer when the request started, so the plan
+    /// did not admit it (`admitsLate`).
+    let hitsAtStart: [Bool]
 
     private init(runtime: RouteRuntime, gateway: GatewayContext, eventLoop: EventLoop, identity: RequestIdentity,
                  method: String, body: [UInt8]?, urls: [[String]], headers: [[(String, String)]], passEncoded: [Bool],
@@ -65,7 +68,13 @@ final class AggregationCall {
         let grants = runtime.limitsInFlight
             ? GrantRelay(eventLoop: eventLoop, healths: runtime.upstreams.map(\.health)) : nil
         self.grants = grants
+        let cached = CallCache.make(runtime: runtime, method: method, urls: urls, headers: headers, body: body)
+        // A fresh cache hit takes no max_in_flight place and is not skipped by an open circuit:
+        // it sends nothing. Admitted when sent only if it is no longer fresh by then.
+        let hitsAtStart = runtime.upstreams.indices.map { cached?.isFresh($0) ?? false }
+        self.hitsAtStart = hitsAtStart
         let (plan, skipReasons, tickets) = FanOutPlanner.plan(for: runtime, method: method, now: Int64(startedAt),
+                                                              admitsLater: hitsAtStart,
                                                               waiter: grants.map { relay in { relay.waiter(for: $0) } })
         let route = runtime.route
         let vote = route.merge.mode == .vote
@@ -73,7 +82,7 @@ final class AggregationCall {
             : nil
         self.coordinator = AggregationCoordinator(plan: plan, skipReasons: skipReasons, tickets: tickets, vote: vote,
                                                   progressive: onUpstream != nil)
-        self.cached = CallCache.make(runtime: runtime, method: method, urls: urls, headers: headers, body: body)
+        self.cached = cached
         grants?.call = self
     }
 
@@ -221,7 +230,8 @@ final class AggregationCall {
                 } else if urls[entry].isEmpty, let problem = renderDependent(entry) {
                     queue += coordinator.cannotSend(attempt.id, replica: attempt.replica, detail: problem.description,
                                                     admitted: false, now: now())
-                } else if attempt.kind == .primary, admitsLate(entry), !maps.admitted.contains(entry) {
+                } else if attempt.kind == .primary, admitsLate(entry), !maps.admitted.contains(entry),
+                          !(entry < hitsAtStart.count && hitsAtStart[entry] && cached?.isFresh(entry) == true) {
                     queue += admitLate(attempt)
                 } else if !startTransfer(attempt) {
                     queue += coordinator.refused(attempt.id, now: now())
@@ -420,9 +430,11 @@ extension AggregationCall {
         let id = attempt.id
         // Also for a hedge or retry: another request may have brought the answer meanwhile.
         if case .fresh(let stored, _)? = cache.lookup(key, now: CallCache.uptime) {
-            // Admission counted a primary in flight; nothing is sent. A hedge or retry was not
-            // counted yet (that happens once it is sure to be sent).
-            if attempt.kind == .primary { health.primaryNotSent(replica: attempt.replica, now: CallCache.uptime) }
+            // Admission counted a primary in flight (unless it was a hit from the start); nothing
+            // is sent. A hedge or retry was not counted yet (that happens once it is sure to be sent).
+            if attempt.kind == .primary && (!admitsLate(index) || maps.admitted.contains(index)) {
+                health.primaryNotSent(replica: attempt.replica, now: CallCache.uptime)
+            }
             cached.record(id, .hit)
             cached.answerNow(id, ClassifiedAttempt(result: .success(httpStatus: stored.httpStatus), payload: stored.payload))
             return true

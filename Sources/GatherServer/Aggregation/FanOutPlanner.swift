@@ -7,7 +7,9 @@ import GatherCore
 enum FanOutPlanner {
     /// `skipReasons[i]` says why upstream i is not sent at all (circuit open); `tickets[i]` is set
     /// when upstream i waits for a slot under `max_in_flight` (`waiter(i)` is told when it has one).
-    static func plan(for runtime: RouteRuntime, method: String, now: Int64,
+    /// `admitsLater[i]` (a fresh cache hit, for one) is not admitted now: the call does it when
+    /// the attempt is sent, if it still has to be.
+    static func plan(for runtime: RouteRuntime, method: String, now: Int64, admitsLater: [Bool] = [],
                      waiter: ((Int) -> @Sendable (Int) -> Void)?)
         -> (plan: FanOutPlan, skipReasons: [String?], tickets: [UInt64?]) {
         let route = runtime.route
@@ -23,6 +25,7 @@ enum FanOutPlanner {
             // A later stage (or a map, whose calls are admitted one by one) is admitted when it is
             // released, so that it holds no place while it waits for its needs.
             let admitsLater = !runtime.needIndices[index].isEmpty || spec.stage.each != nil
+                || (index < admitsLater.count && admitsLater[index])
             switch admitsLater ? .send(replica: 0) : upstream.health.admit(now: now, waiter: spec.maxInFlight == nil ? nil : waiter?(index)) {
             case .send(let replica):
                 primaryReplica = replica

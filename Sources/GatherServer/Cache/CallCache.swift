@@ -61,6 +61,13 @@ final class CallCache {
         keys[index] = CacheKey(method: method, url: url, headers: headers, body: body)
     }
 
+    /// Whether upstream `index` has a fresh stored answer now (its attempt would send nothing).
+    func isFresh(_ index: Int) -> Bool {
+        guard caches(index), let key = keys[index], let cache = runtime.upstreams[index].cache else { return false }
+        if case .fresh? = cache.lookup(key, now: Self.uptime) { return true }
+        return false
+    }
+
     /// Whether entry `index` (an upstream of the route, or a map's call past them) goes through
     /// the cache.
     func caches(_ index: Int) -> Bool {
