@@ -77,6 +77,28 @@ struct UpstreamCacheTests {
         }
     }
 
+    @Test("an open circuit does not skip a fresh hit: it sends nothing either way")
+    func openCircuitServesAFreshHit() async throws {
+        let probe = try await ProbeUpstream.start(status: 200)
+        defer { Task { await probe.shutdown() } }
+        let routes = Self.route(port: probe.port,
+                                cache: "cache: { ttl: 30s, stale: 10m }\n        circuit: { failures: 2, cooldown: 30s }")
+        try await GatewayHarness.with(Self.placeholder, routes: { _ in routes }) { harness in
+            #expect(await harness.get("/cached?q=lamp")["/upstreams/a/cache"] == .string("miss"))
+            probe.answer(status: 503)
+            for query in ["desk", "chair"] {
+                #expect(await harness.get("/cached?q=\(query)").upstreamStatus("a") == "bad_status")
+            }
+            let open = await harness.get("/cached?q=sofa")
+            #expect(open.upstreamStatus("a") == "skipped", "the circuit is open: \(open.text)")
+            let hit = await harness.get("/cached?q=lamp")
+            #expect(hit.upstreamStatus("a") == "ok", "\(hit.text)")
+            #expect(hit["/upstreams/a/cache"] == .string("hit"))
+            #expect(hit["/stale"] == nil)
+            #expect(probe.requests == 3)
+        }
+    }
+
     @Test("Cache-Control: no-store is never stored")
     func noStoreIsNeverStored() async throws {
         let backend = try await RecordingBackend.start(responseHeaders: [("Cache-Control", "no-store")])
