@@ -71,7 +71,8 @@ final class AggregationCall {
         let cached = CallCache.make(runtime: runtime, method: method, urls: urls, headers: headers, body: body)
         // A fresh cache hit takes no max_in_flight place and is not skipped by an open circuit:
         // it sends nothing. Admitted when sent only if it is no longer fresh by then.
-        let hitsAtStart = runtime.upstreams.indices.map { cached?.isFresh($0) ?? false }
+        // Empty (no allocation) for routes without a cache.
+        let hitsAtStart = cached.map { cached in runtime.upstreams.indices.map { cached.isFresh($0) } } ?? []
         self.hitsAtStart = hitsAtStart
         let (plan, skipReasons, tickets) = FanOutPlanner.plan(for: runtime, method: method, now: Int64(startedAt),
                                                               admitsLater: hitsAtStart,
