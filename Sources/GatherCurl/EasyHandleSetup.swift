@@ -101,7 +101,9 @@ enum EasyHandleSetup {
         let handle = easy.handle
         var errors = CurlOptionErrors()
         func check(_ code: CURLcode) { errors.check(code) }
-        let timeout = min(max(request.timeoutMilliseconds, 1), longestTimeoutMilliseconds)
+        // Counted from `start`: a transfer that waited for an HTTP/2 stream slot has less left.
+        let left = request.timeoutMilliseconds - Int(transfer.elapsedMilliseconds)
+        let timeout = min(max(left, 1), longestTimeoutMilliseconds)
         let userdata = Unmanaged.passUnretained(transfer).toOpaque()
         // A kept plain-GET handle may hold another upstream's HTTP version and TLS settings.
         if easy.applied.options !== request.connection {

@@ -26,6 +26,10 @@ final class Transfer: @unchecked Sendable {
     var activeIndex = -1
     /// Set by `EasyHandleSetup` once a plain GET (no body, no fresh connection) is fully set up.
     var isPlainGet = false
+    /// The host whose HTTP/2 stream slots this transfer takes (`StreamSlots`); nil for others.
+    var streamHost: String?
+    /// Whether it holds one of those slots now (it is running, or about to).
+    var holdsStreamSlot = false
 
     private(set) var headers: [(String, String)] = []
     private(set) var body: [UInt8] = []

@@ -28,6 +28,9 @@ final class TransferThread {
     private var deliveries: [(lane: TransferLane, work: [@Sendable () -> Void])] = []
     /// Per descriptor: whether it is in the epoll set, and whether libcurl released it.
     private var epollSockets = EpollSocketTable()
+    private var streamSlots = StreamSlots<Transfer>(limit: TransferThread.streamsPerConnection)
+    /// Hosts whose stream slot a transfer gave back this round: the next waiter starts after it.
+    private var freedStreamHosts: [String] = []
     private let readyCapacity: Int32 = 64
     private let readyFDs: UnsafeMutablePointer<Int32>
     private let readyFlags: UnsafeMutablePointer<Int32>
@@ -65,6 +68,36 @@ final class TransferThread {
         gather_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, max(maxConnectionsPerHost, 1))
         gather_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(maxCachedConnections, 1))
         gather_multi_setopt_long(multi, CURLMOPT_PIPELINING, gather_pipe_multiplex)
+        gather_multi_setopt_long(multi, CURLMOPT_MAX_CONCURRENT_STREAMS, TransferThread.streamsPerConnection)
+    }
+
+    /// HTTP/2 streams this thread runs at once to one host (`StreamSlots`), and libcurl's own
+    /// cap per connection (CURLMOPT_MAX_CONCURRENT_STREAMS, set to the same so the two never
+    /// disagree). 100 is what libcurl assumes before the server's SETTINGS frame arrives and what
+    /// common servers allow at least (nginx 128, Apache httpd, h2o and swift-nio-http2 100).
+    static let streamsPerConnection = 100
+
+    /// The key `StreamSlots` counts a request under: scheme and authority for HTTP/2 requests
+    /// that may share a connection; nil for HTTP/1.1 and fresh-connection (hedged) attempts.
+    static func streamHost(of request: UpstreamRequest) -> String? {
+        guard let options = request.connection, options.httpVersion != .http1_1, !request.freshConnection else {
+            return nil
+        }
+        // Up to the path: "scheme://authority" ends at the third slash (or a query or fragment).
+        let url = request.url
+        var slashes = 0
+        var end = url.endIndex
+        for index in url.indices {
+            let character = url[index]
+            if character == "/" {
+                slashes += 1
+            }
+            if slashes == 3 || (slashes == 2 && (character == "?" || character == "#")) {
+                end = index
+                break
+            }
+        }
+        return String(url[..<end]).lowercased()
     }
 
     deinit {
@@ -224,6 +257,7 @@ final class TransferThread {
                 curl_multi_socket_action(multi, gather_socket_timeout, 0, &stillRunning)
             }
             collectFinished()
+            startWaiting()
             deliverRound()
         }
         tearDown()
@@ -250,10 +284,20 @@ final class TransferThread {
                 finish(transfer, .failed(.cancelled, message: "aborted: gather is shutting down"), connections: 0)
                 return
             }
+            if let host = TransferThread.streamHost(of: transfer.request) {
+                transfer.streamHost = host
+                guard streamSlots.admit(transfer, host: host) else {
+                    return  // waits (state .queued) until one of the host's transfers ends
+                }
+                transfer.holdsStreamSlot = true
+            }
             begin(transfer)
         case .cancel(let transfer):
             if transfer.state == .active {
                 finish(transfer, .failed(.cancelled, message: "cancelled"))
+            } else if transfer.state == .queued, transfer.streamHost != nil, !transfer.holdsStreamSlot {
+                // Waiting for a stream slot: it leaves the queue when its turn comes (skipped).
+                finish(transfer, .failed(.cancelled, message: "cancelled"), connections: 0)
             }
         case .limitConnectionsPerHost(let limit):
             gather_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, max(limit, 1))
@@ -281,6 +325,26 @@ final class TransferThread {
         transfer.state = .active
         transfer.activeIndex = active.count
         active.append(transfer)
+    }
+
+    /// Hands each slot given back this round to the host's next waiting transfer. A waiter that
+    /// was cancelled passes its slot on; one that waited its whole timeout fails as a timeout.
+    private func startWaiting() {
+        while let host = freedStreamHosts.popLast() {
+            guard let next = streamSlots.release(host: host) else {
+                continue
+            }
+            next.holdsStreamSlot = true
+            if next.state == .finished {
+                next.holdsStreamSlot = false
+                freedStreamHosts.append(host)
+            } else if Double(next.request.timeoutMilliseconds) <= next.elapsedMilliseconds {
+                finish(next, .failed(.timeout, message: "timed out waiting for an HTTP/2 stream to \(host)"),
+                       connections: 0)
+            } else {
+                begin(next)
+            }
+        }
     }
 
     private func collectFinished() {
@@ -343,6 +407,10 @@ final class TransferThread {
             transfer.headerList = nil
         }
         transfer.state = .finished
+        if transfer.holdsStreamSlot, let host = transfer.streamHost {
+            transfer.holdsStreamSlot = false
+            freedStreamHosts.append(host)
+        }
         let response = UpstreamResponse(outcome: outcome, totalMilliseconds: transfer.elapsedMilliseconds,
                                         connectionsOpened: connections)
         transfer.takeCompletion()?(response)
@@ -370,6 +438,10 @@ final class TransferThread {
             }
         }
         batch.removeAll()
+        for transfer in streamSlots.removeAllWaiting() {
+            finish(transfer, .failed(.cancelled, message: "transfer engine shut down"), connections: 0)
+        }
+        freedStreamHosts.removeAll()
         while let transfer = active.last {
             finish(transfer, .failed(.cancelled, message: "aborted: gather is shutting down"))
         }
