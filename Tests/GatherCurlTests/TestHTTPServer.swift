@@ -12,6 +12,9 @@ import Glibc
 /// answers; reads until EOF) · /reset (RST) · /garbage (not HTTP) · /bad-status ·
 /// /big-declared?n=N · /big-chunked?n=N · /short (closes mid-body) · /excess (more than
 /// declared) · /status/503 · /interim (103 then 200).
+///
+/// Raw sockets rather than NIO (GatherTestSupport's `TestUpstream`): the engine must meet bytes
+/// no HTTP encoder would write (garbage, a reset, a body cut short), and its tests stay free of NIO.
 final class TestHTTPServer: @unchecked Sendable {
     struct StartError: Error, CustomStringConvertible {
         let description: String
