@@ -90,8 +90,12 @@ let package = Package(
         ]),
         .testTarget(name: "GatherFixturesTests", dependencies: ["GatherFixtures", "GatherCore", "GatherTestSupport"]),
         // What several test targets share: the raw HTTP client, a Mutex-backed box for state
-        // their closures share.
-        .target(name: "GatherTestSupport", path: "Tests/GatherTestSupport"),
+        // their closures share, child processes, and TestUpstream (a recording upstream on NIO).
+        .target(name: "GatherTestSupport", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ], path: "Tests/GatherTestSupport"),
         .testTarget(name: "GatherIntegrationTests", dependencies: [
             "GatherServer", "GatherFixtures", "GatherCore", "GatherCurl", "GatherTestSupport",
             // An HTTP/2 client that resets one stream and keeps its connection (curl cannot).

@@ -22,8 +22,8 @@ final class FixtureBackendRuntime: Sendable {
         live = Mutex(Live(generator: SplitMixGenerator(seed: backend.seed)))
     }
 
-    func route(method: String, path: String) -> FixtureRoute {
-        FixtureRoute.match(method: method, path: path, in: backend.paths)
+    func route(method: String, path: String) -> PathMatch {
+        PathMatch.match(method: method, path: path, in: backend.paths)
     }
 
     /// Draws under the lock: the backend's sequence is one stream, in arrival order.
@@ -49,4 +49,21 @@ final class FixtureBackendRuntime: Sendable {
     var connectionsAccepted: Int { live.withLock { $0.accepted } }
     var requestsServed: Int { live.withLock { $0.served } }
     var channels: [Channel] { live.withLock { Array($0.openChannels.values) } }
+
+    /// The outcome of matching a request line against a backend's paths.
+    enum PathMatch {
+        case found(FixturePath)
+        /// The path exists but not for this method; carries the methods that would match.
+        case methodNotAllowed(allowed: [String])
+        case notFound
+
+        /// Exact path match; an entry naming the method wins over one that accepts any method.
+        static func match(method: String, path: String, in paths: [FixturePath]) -> PathMatch {
+            let candidates = paths.filter { $0.path == path }
+            guard !candidates.isEmpty else { return .notFound }
+            if let exact = candidates.first(where: { $0.method == method }) { return .found(exact) }
+            if let any = candidates.first(where: { $0.method == nil }) { return .found(any) }
+            return .methodNotAllowed(allowed: candidates.compactMap(\.method))
+        }
+    }
 }

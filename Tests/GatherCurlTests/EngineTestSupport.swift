@@ -10,17 +10,15 @@ func fetch(_ engine: TransferEngine, _ request: UpstreamRequest) async -> Upstre
 }
 
 /// Collects completions from transfer threads; counts them to prove "exactly once".
-final class CompletionRecorder: @unchecked Sendable {
-    /// Guards the fields below (a plain lock: they are read and written together).
-    private let lock = Mutex<Void>(())
-    private var responses: [UpstreamResponse] = []
+final class CompletionRecorder: Sendable {
+    private let responses = Mutex<[UpstreamResponse]>([])
 
     func record(_ response: UpstreamResponse) {
-        lock.withLock { _ in responses.append(response) }
+        responses.withLock { $0.append(response) }
     }
 
-    var all: [UpstreamResponse] { lock.withLock { _ in responses } }
-    var count: Int { lock.withLock { _ in responses.count } }
+    var all: [UpstreamResponse] { responses.withLock { $0 } }
+    var count: Int { responses.withLock { $0.count } }
 
     func waitForCount(_ expected: Int, seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)

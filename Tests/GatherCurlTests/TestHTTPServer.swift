@@ -12,20 +12,25 @@ import Glibc
 /// answers; reads until EOF) · /reset (RST) · /garbage (not HTTP) · /bad-status ·
 /// /big-declared?n=N · /big-chunked?n=N · /short (closes mid-body) · /excess (more than
 /// declared) · /status/503 · /interim (103 then 200).
-final class TestHTTPServer: @unchecked Sendable {
+///
+/// Raw sockets rather than NIO (GatherTestSupport's `TestUpstream`): the engine must meet bytes
+/// no HTTP encoder would write (garbage, a reset, a body cut short), and its tests stay free of NIO.
+final class TestHTTPServer: Sendable {
     struct StartError: Error, CustomStringConvertible {
         let description: String
     }
 
     let port: UInt16
     private let listenFD: Int32
-    /// Guards the fields below (a plain lock: they are read and written together).
-    private let lock = Mutex<Void>(())
-    private var acceptedCount = 0
-    private var hangRequestCount = 0
-    private var hangClosedCount = 0
-    private var clientFDs = Set<Int32>()
-    private var stopped = false
+    private struct State {
+        var acceptedCount = 0
+        var hangRequestCount = 0
+        var hangClosedCount = 0
+        var clientFDs = Set<Int32>()
+        var stopped = false
+    }
+
+    private let state = Mutex(State())
 
     init() throws {
         signal(SIGPIPE, SIG_IGN)
@@ -60,9 +65,9 @@ final class TestHTTPServer: @unchecked Sendable {
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    var accepted: Int { lock.withLock { _ in acceptedCount } }
-    var hangRequests: Int { lock.withLock { _ in hangRequestCount } }
-    var hangClosed: Int { lock.withLock { _ in hangClosedCount } }
+    var accepted: Int { state.withLock { state in state.acceptedCount } }
+    var hangRequests: Int { state.withLock { state in state.hangRequestCount } }
+    var hangClosed: Int { state.withLock { state in state.hangClosedCount } }
 
     /// Polls `condition` until it holds or `seconds` pass.
     func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {
@@ -77,9 +82,9 @@ final class TestHTTPServer: @unchecked Sendable {
     }
 
     func stop() {
-        let open: Set<Int32> = lock.withLock { _ in
-            stopped = true
-            return clientFDs
+        let open: Set<Int32> = state.withLock { state in
+            state.stopped = true
+            return state.clientFDs
         }
         shutdown(listenFD, Int32(SHUT_RDWR))
         for fd in open {
@@ -98,12 +103,12 @@ final class TestHTTPServer: @unchecked Sendable {
                 }
                 break
             }
-            let keep: Bool = lock.withLock { _ in
-                guard !stopped else {
+            let keep: Bool = state.withLock { state in
+                guard !state.stopped else {
                     return false
                 }
-                acceptedCount += 1
-                clientFDs.insert(fd)
+                state.acceptedCount += 1
+                state.clientFDs.insert(fd)
                 return true
             }
             guard keep else {
@@ -124,7 +129,7 @@ final class TestHTTPServer: @unchecked Sendable {
                 break
             }
         }
-        lock.withLock { _ in _ = clientFDs.remove(fd) }
+        state.withLock { state in _ = state.clientFDs.remove(fd) }
         close(fd)
     }
 
@@ -153,9 +158,9 @@ final class TestHTTPServer: @unchecked Sendable {
             connection.send(response(status: "200 OK", headers: [("Content-Type", "application/json")],
                                      body: Array("{\"stalled\":true}".utf8)))
         case "/hang":
-            lock.withLock { _ in hangRequestCount += 1 }
+            state.withLock { state in state.hangRequestCount += 1 }
             connection.readUntilClosed()
-            lock.withLock { _ in hangClosedCount += 1 }
+            state.withLock { state in state.hangClosedCount += 1 }
             return false
         case "/reset":
             var linger = Glibc.linger(l_onoff: 1, l_linger: 0)

@@ -5,29 +5,31 @@ import Testing
 
 /// Stands in for an event loop: what a lane schedules is queued here and run by `pump`, on the
 /// test's thread, so the tests see exactly how many hops the lane asked for.
-final class ManualOwner: @unchecked Sendable {
-    /// Guards the fields below (a plain lock: they are read and written together).
-    private let lock = Mutex<Void>(())
-    private var queue: [@Sendable () -> Void] = []
-    private var scheduled = 0
+final class ManualOwner: Sendable {
+    private struct State {
+        var queue: [@Sendable () -> Void] = []
+        var scheduled = 0
+    }
+
+    private let state = Mutex(State())
 
     func schedule(_ work: @escaping @Sendable () -> Void) {
-        lock.withLock { _ in
-            queue.append(work)
-            scheduled += 1
+        state.withLock { state in
+            state.queue.append(work)
+            state.scheduled += 1
         }
     }
 
     /// Hops asked for so far.
-    var scheduledCount: Int { lock.withLock { _ in scheduled } }
+    var scheduledCount: Int { state.withLock { state in state.scheduled } }
 
     /// Runs what is queued (and what that queues) until `done` or the deadline passes.
     func pump(until done: () -> Bool, seconds: Double = 10) {
         let deadline = Date().addingTimeInterval(seconds)
         while !done() && Date() < deadline {
-            let batch: [@Sendable () -> Void] = lock.withLock { _ in
-                let taken = queue
-                queue.removeAll()
+            let batch: [@Sendable () -> Void] = state.withLock { state in
+                let taken = state.queue
+                state.queue.removeAll()
                 return taken
             }
             if batch.isEmpty {
@@ -127,11 +129,9 @@ struct TransferLaneTests {
     }
 }
 
-final class Counter: @unchecked Sendable {
-    /// Guards the fields below (a plain lock: they are read and written together).
-    private let lock = Mutex<Void>(())
-    private var count = 0
+final class Counter: Sendable {
+    private let count = Mutex(0)
 
-    func increment() { lock.withLock { _ in count += 1 } }
-    var value: Int { lock.withLock { _ in count } }
+    func increment() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
 }

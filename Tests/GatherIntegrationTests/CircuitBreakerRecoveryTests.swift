@@ -1,5 +1,6 @@
 import GatherCore
 import GatherFixtures
+import GatherTestSupport
 import Testing
 
 /// The breaker end to end against an upstream that fails, then recovers: open means skipped at
@@ -8,8 +9,8 @@ import Testing
 struct CircuitBreakerRecoveryTests {
     @Test("open: skipped with nothing sent; after cooldown one probe; recovery closes")
     func opensProbesAndCloses() async throws {
-        let probe = try await ProbeUpstream.start(status: 503)
-        defer { Task { await probe.shutdown() } }
+        let probe = try await TestUpstream.start { .results(for: $0, status: 503) }
+        defer { Task { await probe.stop() } }
         let placeholder = [Backends.fast("good", urls: ["https://good.example/1"])]
         try await GatewayHarness.with(placeholder, routes: { ports in """
             routes:
@@ -26,7 +27,7 @@ struct CircuitBreakerRecoveryTests {
             for _ in 0..<2 {
                 #expect(await harness.get("/search").upstreamStatus("flaky") == "bad_status")
             }
-            #expect(probe.requests == 2)
+            #expect(probe.requests.count == 2)
 
             // Open: skipped, and nothing reaches the upstream. (The cooldown is long enough that
             // these three fit in it on a loaded machine; 1.5 s was not, once.)
@@ -37,25 +38,25 @@ struct CircuitBreakerRecoveryTests {
                 #expect(skipped["/upstreams/flaky/error"] == .string("circuit open"))
                 #expect(skipped["/upstreams/flaky/attempts"] == .int(0))
             }
-            #expect(probe.requests == 2)
+            #expect(probe.requests.count == 2)
 
             // The upstream recovers but answers slowly, so the probe is still out while a second
             // request arrives: half-open lets only the probe through.
-            probe.answer(status: 200, hold: .seconds(1))
+            probe.answer { .results(for: $0, status: 200, delay: .seconds(1)) }
             try await Task.sleep(for: .milliseconds(3050))
             async let probeRequest = harness.get("/search")
             try await probe.waitForRequests(3)
             let duringProbe = await harness.get("/search")
             #expect(duringProbe.upstreamStatus("flaky") == "skipped")
-            #expect(probe.requests == 3)
+            #expect(probe.requests.count == 3)
             #expect(await probeRequest.upstreamStatus("flaky") == "ok")
 
             // Closed again: every request goes through.
-            probe.answer(status: 200)
+            probe.answer { .results(for: $0, status: 200) }
             for _ in 0..<3 {
                 #expect(await harness.get("/search").upstreamStatus("flaky") == "ok")
             }
-            #expect(probe.requests == 6)
+            #expect(probe.requests.count == 6)
         }
     }
 }

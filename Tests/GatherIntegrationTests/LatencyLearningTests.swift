@@ -1,6 +1,7 @@
 import GatherCore
 import GatherFixtures
 import GatherServer
+import GatherTestSupport
 import Logging
 import Testing
 
@@ -14,8 +15,8 @@ struct LatencyLearningTests {
     /// (the cold-start token) and it times out too; the other two are refused.
     @Test("timed-out primaries are samples; hedges the budget refuses are counted")
     func timeoutsAreSamplesAndRefusalsAreCounted() async throws {
-        let probe = try await ProbeUpstream.start(status: 200, hold: .seconds(5))
-        defer { Task { await probe.shutdown() } }
+        let probe = try await TestUpstream.start { .results(for: $0, status: 200, delay: .seconds(5)) }
+        defer { Task { await probe.stop() } }
         let (server, gateway, admin) = try await Self.start("""
             routes:
               - name: search
@@ -44,7 +45,7 @@ struct LatencyLearningTests {
         #expect(health["\(upstream)/hedges_refused"] == .int(2))
         #expect(health["\(upstream)/failures"] == .int(4), "3 primaries and the hedge timed out")
         #expect(health["\(upstream)/circuit"] == .string("off"))
-        #expect(probe.requests == 4)
+        #expect(probe.requests.count == 4)
         await server.shutdown(drain: .seconds(1))
     }
 
@@ -54,9 +55,9 @@ struct LatencyLearningTests {
     /// estimate rises: the next primaries go to the fast replica.
     @Test("a primary overtaken by its hedge is a sample, and its replica loses traffic")
     func overtakenPrimaryIsASample() async throws {
-        let slow = try await ProbeUpstream.start(status: 200, hold: .milliseconds(300))
-        let fast = try await ProbeUpstream.start(status: 200)
-        defer { Task { await slow.shutdown(); await fast.shutdown() } }
+        let slow = try await TestUpstream.start { .results(for: $0, status: 200, delay: .milliseconds(300)) }
+        let fast = try await TestUpstream.start { .results(for: $0, status: 200) }
+        defer { Task { await slow.stop(); await fast.stop() } }
         let (server, gateway, admin) = try await Self.start("""
             routes:
               - name: search
@@ -86,7 +87,7 @@ struct LatencyLearningTests {
         for _ in 0..<5 {
             #expect(await gateway.get("/search")["/upstreams/svc/won_by"] == .string("primary"))
         }
-        #expect(slow.requests == 1, "after the slow sample, primaries go to the fast replica")
+        #expect(slow.requests.count == 1, "after the slow sample, primaries go to the fast replica")
         await server.shutdown(drain: .seconds(1))
     }
 

@@ -1,15 +1,16 @@
 import Foundation
 import GatherCore
+import GatherTestSupport
 import NIOCore
 import Testing
 
 /// Maps (`each:`) through the real gateway, measured at the upstream.
 @Suite("stages: maps over a collection")
 struct MapTests {
-    private static func with(_ answer: @escaping @Sendable (String) -> (body: String, delay: TimeAmount)?,
+    private static func with(_ answer: @escaping @Sendable (String) -> (body: String, delay: Duration)?,
                              routes: @escaping (Int) -> String,
-                             _ body: (GatewayHarness, TimedBackend) async throws -> Void) async throws {
-        let backend = try await TimedBackend.start(answer)
+                             _ body: (GatewayHarness, TestUpstream) async throws -> Void) async throws {
+        let backend = try await TestUpstream.start(routing: answer)
         do {
             try await GatewayHarness.with([], routes: { _ in routes(backend.port) }) { harness in
                 try await body(harness, backend)
@@ -114,7 +115,7 @@ struct MapTests {
         Array(("{\"ids\":[" + ids.map { "{\"id\":\"\($0)\"}" }.joined(separator: ",") + "]}").utf8)
     }
 
-    private static let itemAnswers: @Sendable (String) -> (body: String, delay: TimeAmount)? = { path in
+    private static let itemAnswers: @Sendable (String) -> (body: String, delay: Duration)? = { path in
         path.hasPrefix("/r/ok") ? ("{\"list\":[\"\(path.dropFirst(3))\"]}", .zero) : nil
     }
 

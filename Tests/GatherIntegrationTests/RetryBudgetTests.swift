@@ -1,5 +1,6 @@
 import GatherCore
 import GatherFixtures
+import GatherTestSupport
 import Testing
 
 /// A failing upstream must not see its load multiplied by `retry.attempts`: the retry budget
@@ -26,8 +27,8 @@ struct RetryBudgetTests {
     /// cold-start retry, and one retry per 10 primaries: at most 45.
     @Test("always 503, attempts 2, 40 requests: the upstream sees at most 40 + 1 + 4")
     func defaultBudgetCapsRetries() async throws {
-        let probe = try await ProbeUpstream.start(status: 503)
-        defer { Task { await probe.shutdown() } }
+        let probe = try await TestUpstream.start { .results(for: $0, status: 503) }
+        defer { Task { await probe.stop() } }
         try await GatewayHarness.with(Self.placeholder, routes: { _ in Self.route(method: "GET", port: probe.port) }) { harness in
             var attemptsReported = 0
             for _ in 0..<4 {
@@ -41,30 +42,30 @@ struct RetryBudgetTests {
                     attemptsReported += Int(response["/upstreams/down/attempts"]?.numberValue ?? 0)
                 }
             }
-            #expect(probe.requests == attemptsReported, "every attempt the envelope reports reached the upstream")
-            #expect(probe.requests >= 41, "the cold-start retry was sent: retries work at all")
-            #expect(probe.requests <= 45, "at most 40 primaries + 1 + 10% retries, saw \(probe.requests)")
+            #expect(probe.requests.count == attemptsReported, "every attempt the envelope reports reached the upstream")
+            #expect(probe.requests.count >= 41, "the cold-start retry was sent: retries work at all")
+            #expect(probe.requests.count <= 45, "at most 40 primaries + 1 + 10% retries, saw \(probe.requests.count)")
         }
     }
 
     @Test("POST is not repeated: no retries unless the upstream says idempotent: true")
     func postIsNotRetriedUnlessIdempotent() async throws {
-        let probe = try await ProbeUpstream.start(status: 503)
-        defer { Task { await probe.shutdown() } }
+        let probe = try await TestUpstream.start { .results(for: $0, status: 503) }
+        defer { Task { await probe.stop() } }
         try await GatewayHarness.with(Self.placeholder, routes: { _ in Self.route(method: "POST", port: probe.port) }) { harness in
             let response = await harness.client.request("POST", "/search", body: Array("{}".utf8))
             #expect(response.upstreamStatus("down") == "bad_status")
             #expect(response["/upstreams/down/attempts"] == .int(1))
-            #expect(probe.requests == 1)
+            #expect(probe.requests.count == 1)
         }
-        let marked = try await ProbeUpstream.start(status: 503)
-        defer { Task { await marked.shutdown() } }
+        let marked = try await TestUpstream.start { .results(for: $0, status: 503) }
+        defer { Task { await marked.stop() } }
         try await GatewayHarness.with(Self.placeholder, routes: { _ in
             Self.route(method: "POST", port: marked.port, idempotent: true)
         }) { harness in
             let response = await harness.client.request("POST", "/search", body: Array("{}".utf8))
             #expect(response["/upstreams/down/attempts"] == .int(2))
-            #expect(marked.requests == 2)
+            #expect(marked.requests.count == 2)
         }
     }
 }

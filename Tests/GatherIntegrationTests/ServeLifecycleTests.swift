@@ -321,7 +321,7 @@ private struct Scenario {
 }
 
 /// Every response the client loops saw, in completion order.
-private final class ResultLog: @unchecked Sendable {
+private final class ResultLog: Sendable {
     struct Entry {
         let sequence: Int
         /// `mark()` when the request was sent.
@@ -331,22 +331,24 @@ private final class ResultLog: @unchecked Sendable {
         let failure: String
     }
 
-    /// Guards the fields below (a plain lock: they are read and written together).
-    private let lock = Mutex<Void>(())
-    private var entries: [Entry] = []
-    private var sequence = 0
+    private struct State {
+        var entries: [Entry] = []
+        var sequence = 0
+    }
+
+    private let state = Mutex(State())
 
     func record(_ response: TestResponse, startedAfter: Int = 0) {
-        lock.withLock { _ in
-            sequence += 1
-            entries.append(Entry(sequence: sequence, startedAfter: startedAfter, status: response.status, body: response.text,
+        state.withLock { state in
+            state.sequence += 1
+            state.entries.append(Entry(sequence: state.sequence, startedAfter: startedAfter, status: response.status, body: response.text,
                                  failure: response.header("x-test-failure") ?? ""))
         }
     }
 
     /// A point in the sequence: entries after it completed later.
-    func mark() -> Int { lock.withLock { _ in sequence } }
-    var all: [Entry] { lock.withLock { _ in entries } }
+    func mark() -> Int { state.withLock { state in state.sequence } }
+    var all: [Entry] { state.withLock { state in state.entries } }
 
     func waitFor(answers count: Int, after mark: Int = 0, within limit: Duration) async -> Bool {
         await waitUntil(within: limit) { $0.filter { $0.sequence > mark && $0.status == 200 }.count >= count }

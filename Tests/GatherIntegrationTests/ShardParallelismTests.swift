@@ -1,5 +1,6 @@
 import GatherCore
 import GatherFixtures
+import GatherTestSupport
 import Testing
 
 /// `shards: 200` with `max_parallel: 32`: every shard answers, and the upstream never holds more
@@ -8,8 +9,8 @@ import Testing
 struct ShardParallelismTests {
     @Test("200 shards, max_parallel 32: all ok, peak concurrency at the upstream within 2…32")
     func twoHundredShardsAtMostThirtyTwoAtOnce() async throws {
-        let probe = try await ProbeUpstream.start(status: 200, hold: .milliseconds(5))
-        defer { Task { await probe.shutdown() } }
+        let probe = try await TestUpstream.start { .results(for: $0, status: 200, delay: .milliseconds(5)) }
+        defer { Task { await probe.stop() } }
         let placeholder = [Backends.fast("unused", urls: ["https://unused.example/1"])]
         try await GatewayHarness.with(placeholder, routes: { _ in """
             routes:
@@ -33,7 +34,7 @@ struct ShardParallelismTests {
             } else {
                 Issue.record("no items array")
             }
-            #expect(probe.requests == 200)
+            #expect(probe.requests.count == 200)
             #expect(probe.peakInFlight <= 32, "peak \(probe.peakInFlight)")
             #expect(probe.peakInFlight > 1, "the shards ran in parallel (peak \(probe.peakInFlight))")
         }

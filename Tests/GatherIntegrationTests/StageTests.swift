@@ -1,4 +1,5 @@
 import GatherCore
+import GatherTestSupport
 import NIOCore
 import Testing
 
@@ -6,8 +7,8 @@ import Testing
 @Suite("stages: dependent upstreams and required ones")
 struct StageTests {
     /// One backend serves every path: users, orgs, teams.
-    private static func backend() async throws -> TimedBackend {
-        try await TimedBackend.start { path in
+    private static func backend() async throws -> TestUpstream {
+        try await TestUpstream.start(routing: { path in
             switch path {
             case "/users/1": return (#"{"id":1,"org_id":7,"team":"a b/c","big":12345678901234567890,"org":{"id":7}}"#, .milliseconds(80))
             case "/users/slow": return (#"{"id":2,"org_id":7}"#, .seconds(3))
@@ -17,7 +18,7 @@ struct StageTests {
                 if path.hasPrefix("/teams/") || path.hasPrefix("/big/") { return (#"{"seen":true}"#, .zero) }
                 return nil
             }
-        }
+        })
     }
 
     private static func routes(_ port: Int) -> String { """
@@ -52,7 +53,7 @@ struct StageTests {
             merge: { mode: object }
         """ }
 
-    private static func with(_ body: (GatewayHarness, TimedBackend) async throws -> Void) async throws {
+    private static func with(_ body: (GatewayHarness, TestUpstream) async throws -> Void) async throws {
         let backend = try await Self.backend()
         do {
             try await GatewayHarness.with([], routes: { _ in Self.routes(backend.port) }) { harness in

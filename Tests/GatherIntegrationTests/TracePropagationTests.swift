@@ -1,5 +1,6 @@
 import GatherCore
 import GatherFixtures
+import GatherTestSupport
 import Testing
 
 /// W3C Trace Context: version 00, 32 lowercase hex trace id not all zero, 16 lowercase hex
@@ -60,7 +61,7 @@ struct TracePropagationTests {
     @Test("a hedge gets a different parent id than its primary, in the same trace")
     func hedgeHasItsOwnParentID() async throws {
         // The primary (first request) answers after 3 s, long after the hedge (30 ms) has won.
-        let backend = try await RecordingBackend.start { index in index == 0 ? .seconds(3) : .zero }
+        let backend = try await TestUpstream.start { .ok(delay: $0.index == 0 ? .seconds(3) : .zero) }
         let port = backend.port
         do {
             try await GatewayHarness.with([], routes: { _ in """
@@ -88,7 +89,7 @@ struct TracePropagationTests {
                 #expect(parentID(primary) != parentID(hedge))
                 #expect(backend.header("tracestate", ofRequest: 0) == Self.clientTracestate)
                 #expect(backend.header("tracestate", ofRequest: 1) == Self.clientTracestate)
-                #expect(backend.requests.allSatisfy { $0.filter { $0.0 == "traceparent" }.count == 1 })
+                #expect(backend.requests.allSatisfy { $0.headers.filter { $0.0 == "traceparent" }.count == 1 })
             }
         } catch {
             await backend.stop()
@@ -120,7 +121,7 @@ struct TracePropagationTests {
 
     @Test("a traceparent listed in forward_headers is not sent twice")
     func forwardedTraceparentNotDuplicated() async throws {
-        let backend = try await RecordingBackend.start()
+        let backend = try await TestUpstream.start()
         let port = backend.port
         do {
             try await GatewayHarness.with([], routes: { _ in """
@@ -136,7 +137,7 @@ struct TracePropagationTests {
                 let response = await harness.get("/fw", headers: [("traceparent", Self.clientTraceparent),
                                                                    ("X-Request-Id", "one")])
                 #expect(response.status == 200)
-                let headers = try #require(backend.requests.first)
+                let headers = try #require(backend.requests.first?.headers)
                 #expect(headers.filter { $0.0 == "traceparent" }.count == 1)
                 #expect(headers.filter { $0.0 == "x-request-id" }.map(\.1) == ["one"])
             }

@@ -1,4 +1,5 @@
 import GatherCore
+import GatherTestSupport
 import Testing
 
 /// The caches seen and driven from the admin listener, and kept across a reload.
@@ -31,7 +32,7 @@ struct UpstreamCacheAdminTests {
 
     @Test("metrics and /upstreams count hits and misses; purge empties; a second request after it is a miss")
     func metricsUpstreamsAndPurge() async throws {
-        let backend = try await RecordingBackend.start()
+        let backend = try await TestUpstream.start()
         defer { Task { await backend.stop() } }
         try await AdminTestbed.with(Self.placeholder, routes: { _ in Self.routes(port: backend.port) }) { bed in
             _ = await bed.gateway.get("/cached?q=1")
@@ -79,7 +80,7 @@ struct UpstreamCacheAdminTests {
 
     @Test("a reload keeps the entries of unchanged upstreams and drops those of changed ones")
     func reloadKeepsUnchangedEntries() async throws {
-        let backend = try await RecordingBackend.start()
+        let backend = try await TestUpstream.start()
         defer { Task { await backend.stop() } }
         try await AdminTestbed.with(Self.placeholder, routes: { _ in Self.routes(port: backend.port) }) { bed in
             _ = await bed.gateway.get("/cached?q=1")
@@ -99,7 +100,7 @@ struct UpstreamCacheAdminTests {
 
     @Test("the shards of one block share one cache, exported and purged under the block's name")
     func shardsShareOneCache() async throws {
-        let backend = try await RecordingBackend.start()
+        let backend = try await TestUpstream.start()
         defer { Task { await backend.stop() } }
         try await AdminTestbed.with(Self.placeholder, routes: { _ in """
             routes:

@@ -25,7 +25,7 @@ struct UpstreamCacheTests {
 
     @Test("a second identical request sends nothing: cache hit, desc=\"hit\", no attempt")
     func secondRequestIsAHit() async throws {
-        let backend = try await RecordingBackend.start()
+        let backend = try await TestUpstream.start()
         defer { Task { await backend.stop() } }
         try await GatewayHarness.with(Self.placeholder, routes: { _ in Self.route(port: backend.port) }) { harness in
             let first = await harness.get("/cached?q=lamp")
@@ -51,8 +51,10 @@ struct UpstreamCacheTests {
 
     @Test("a fresh hit takes no max_in_flight place: it is answered while the upstream's one slot is held")
     func hitNeedsNoSlot() async throws {
-        // The second request the upstream sees (q=slow) holds the only slot past the deadline.
-        let backend = try await RecordingBackend.start { $0 == 1 ? .seconds(5) : .zero }
+        // q=slow holds the upstream's only slot past the deadline.
+        let backend = try await TestUpstream.start { request in
+            .ok(delay: request.uri.contains("q=slow") ? .seconds(5) : .zero)
+        }
         defer { Task { await backend.stop() } }
         let routes = Self.route(port: backend.port, deadline: "2s",
                                 cache: "cache: { ttl: 30s, stale: 10m }\n        max_in_flight: 1")
@@ -79,13 +81,13 @@ struct UpstreamCacheTests {
 
     @Test("an open circuit does not skip a fresh hit: it sends nothing either way")
     func openCircuitServesAFreshHit() async throws {
-        let probe = try await ProbeUpstream.start(status: 200)
-        defer { Task { await probe.shutdown() } }
+        let probe = try await TestUpstream.start()
+        defer { Task { await probe.stop() } }
         let routes = Self.route(port: probe.port,
                                 cache: "cache: { ttl: 30s, stale: 10m }\n        circuit: { failures: 2, cooldown: 30s }")
         try await GatewayHarness.with(Self.placeholder, routes: { _ in routes }) { harness in
             #expect(await harness.get("/cached?q=lamp")["/upstreams/a/cache"] == .string("miss"))
-            probe.answer(status: 503)
+            probe.answer { _ in TestUpstream.Answer(status: 503, body: #"{"error":"down"}"#) }
             for query in ["desk", "chair"] {
                 #expect(await harness.get("/cached?q=\(query)").upstreamStatus("a") == "bad_status")
             }
@@ -95,13 +97,13 @@ struct UpstreamCacheTests {
             #expect(hit.upstreamStatus("a") == "ok", "\(hit.text)")
             #expect(hit["/upstreams/a/cache"] == .string("hit"))
             #expect(hit["/stale"] == nil)
-            #expect(probe.requests == 3)
+            #expect(probe.requests.count == 3)
         }
     }
 
     @Test("Cache-Control: no-store is never stored")
     func noStoreIsNeverStored() async throws {
-        let backend = try await RecordingBackend.start(responseHeaders: [("Cache-Control", "no-store")])
+        let backend = try await TestUpstream.start { _ in .ok(headers: [("Cache-Control", "no-store")]) }
         defer { Task { await backend.stop() } }
         try await GatewayHarness.with(Self.placeholder, routes: { _ in Self.route(port: backend.port) }) { harness in
             for _ in 0..<3 {
@@ -116,7 +118,7 @@ struct UpstreamCacheTests {
     @Test("50 concurrent identical requests send exactly one upstream request")
     func fiftyConcurrentRequestsShareOneTransfer() async throws {
         // Slow enough that all fifty arrive while the first is still out.
-        let backend = try await RecordingBackend.start { _ in .milliseconds(800) }
+        let backend = try await TestUpstream.start { _ in .ok(delay: .milliseconds(800)) }
         defer { Task { await backend.stop() } }
         try await GatewayHarness.with(Self.placeholder, routes: { _ in Self.route(port: backend.port, deadline: "5s") }) { harness in
             let responses = await withTaskGroup(of: TestResponse.self) { group in
@@ -135,7 +137,7 @@ struct UpstreamCacheTests {
     @Test("coalesce alone: concurrent identical requests share one transfer, nothing is stored")
     func coalesceWithoutCache() async throws {
         // Slow enough that all ten arrive while the first is out, even on a loaded machine.
-        let backend = try await RecordingBackend.start { _ in .seconds(2) }
+        let backend = try await TestUpstream.start { _ in .ok(delay: .seconds(2)) }
         defer { Task { await backend.stop() } }
         try await GatewayHarness.with(Self.placeholder, routes: { _ in
             Self.route(port: backend.port, deadline: "5s", cache: "coalesce: true")
@@ -160,7 +162,7 @@ struct UpstreamCacheTests {
         // A's deadline is 4 s, the upstream answers 5 s after it got the request: B must arrive
         // later than 1 s after it (so that its own deadline covers the answer) and before A's
         // deadline (so that it joins); 1.5 s leaves 2.5 s for a loaded machine.
-        let backend = try await RecordingBackend.start { index in index == 0 ? .seconds(5) : .zero }
+        let backend = try await TestUpstream.start { .ok(delay: $0.index == 0 ? .seconds(5) : .zero) }
         defer { Task { await backend.stop() } }
         try await GatewayHarness.with(Self.placeholder, routes: { _ in Self.route(port: backend.port, deadline: "4s") }) { harness in
             async let first = harness.get("/cached?q=slow")
@@ -179,7 +181,7 @@ struct UpstreamCacheTests {
 
     @Test("a stalled upstream with a stale entry: 200 at the deadline, not partial, stale: true")
     func staleFill() async throws {
-        let backend = try await RecordingBackend.start { index in index == 0 ? .zero : .seconds(5) }
+        let backend = try await TestUpstream.start { .ok(delay: $0.index == 0 ? .zero : .seconds(5)) }
         defer { Task { await backend.stop() } }
         try await GatewayHarness.with(Self.placeholder, routes: { _ in
             Self.route(port: backend.port, deadline: "1s", cache: "cache: { ttl: 100ms, stale: 10m }")
@@ -210,7 +212,7 @@ struct UpstreamCacheTests {
     /// Every waiter's hedge timer fires; the first sends the hedge, the others join it.
     @Test("hedges of a shared call are shared too: ten waiters, one primary and one hedge upstream")
     func hedgesAreShared() async throws {
-        let backend = try await RecordingBackend.start { index in index == 0 ? .seconds(3) : .zero }
+        let backend = try await TestUpstream.start { .ok(delay: $0.index == 0 ? .seconds(3) : .zero) }
         defer { Task { await backend.stop() } }
         try await GatewayHarness.with(Self.placeholder, routes: { _ in
             Self.route(port: backend.port, deadline: "2s", cache: "cache: { ttl: 30s }\n        hedge: { after: 300ms }")

@@ -1,4 +1,4 @@
-/// Why the machine aborted an attempt (`FanOutAction.abort`); read it with
+/// Why the machine aborted an attempt (`FanOut.Action.abort`); read it with
 /// `FanOut.abortReason(of:)`. The driver needs it to tell the upstream's health what the abort
 /// means: a timeout is a failure, an overtaken primary is a slow sample, the rest is nothing.
 public enum AttemptAbortReason: Sendable, Equatable {

@@ -1,7 +1,7 @@
 extension FanOut {
     /// Sends now if a parallel slot is free and nobody is waiting ahead, else queues.
     mutating func requestAttempt(for upstream: Int, kind: AttemptKind, now: Int64,
-                                 _ actions: inout [FanOutAction]) {
+                                 _ actions: inout [Action]) {
         skipSettledPrimaries()
         let nobodyWaiting = nextPrimary >= progress.count && slotQueueHead >= slotQueue.count
             && releasedQueueHead >= releasedQueue.count
@@ -15,7 +15,7 @@ extension FanOut {
 
     /// Hands free slots out: waiting primaries first (they have waited since the start),
     /// then hedges and retries in the order they came due.
-    mutating func fillSlots(now: Int64, _ actions: inout [FanOutAction]) {
+    mutating func fillSlots(now: Int64, _ actions: inout [Action]) {
         while inFlightTotal < parallelLimit {
             skipSettledPrimaries()
             if nextPrimary < progress.count {
@@ -52,7 +52,7 @@ extension FanOut {
     }
 
     mutating func send(_ upstream: Int, kind: AttemptKind, now: Int64,
-                       _ actions: inout [FanOutAction]) {
+                       _ actions: inout [Action]) {
         var state = progress[upstream]
         let replica = kind == .primary
             ? state.primaryReplica
@@ -122,7 +122,7 @@ extension FanOut {
     }
 
     mutating func record(_ result: AttemptResult, ofAttemptAt index: Int, now: Int64,
-                         _ actions: inout [FanOutAction]) {
+                         _ actions: inout [Action]) {
         let attempt = attempts[index]
         let upstream = attempt.id.upstream
         endAttempt(at: index)

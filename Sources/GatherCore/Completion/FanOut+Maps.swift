@@ -11,11 +11,11 @@ extension FanOut {
 
     /// Replaces the primary `id` of a map upstream by `count` calls; an empty map is `ok` at once.
     /// The calls are entries `calls` of `outcomes`.
-    public mutating func expand(_ id: AttemptID, into count: Int, now: Int64) -> (calls: Range<Int>, actions: [FanOutAction]) {
+    public mutating func expand(_ id: AttemptID, into count: Int, now: Int64) -> (calls: Range<Int>, actions: [Action]) {
         let start = outcomes.count
         guard let upstream = takeBackPrimary(id) else { return (start..<start, []) }
         let now = observe(now)
-        var actions: [FanOutAction] = []
+        var actions: [Action] = []
         if count <= 0 {
             settle(upstream, as: .ok, httpStatus: nil, at: now)
         } else {

@@ -49,10 +49,10 @@ extension FanOut {
     /// The driver could not build the request of a released dependent (a value its templates read
     /// is missing, or not a string, number or boolean): the primary is taken back unsent and the
     /// upstream is `skipped`, and so are its own dependents.
-    public mutating func cannotSend(_ id: AttemptID, now: Int64) -> [FanOutAction] {
+    public mutating func cannotSend(_ id: AttemptID, now: Int64) -> [Action] {
         guard let upstream = takeBackPrimary(id) else { return [] }
         let now = observe(now)
-        var actions: [FanOutAction] = []
+        var actions: [Action] = []
         settle(upstream, as: .skipped, httpStatus: nil, at: now)
         proceed(now: now, &actions)
         return actions

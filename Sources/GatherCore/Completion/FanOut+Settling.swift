@@ -15,7 +15,7 @@ extension FanOut {
         }
     }
 
-    mutating func settleIfRuleMet(at instant: Int64, _ actions: inout [FanOutAction]) {
+    mutating func settleIfRuleMet(at instant: Int64, _ actions: inout [Action]) {
         if !isFinished && ruleIsMet {
             closeOut(as: .cancelled, at: instant, &actions)
         }
@@ -56,7 +56,7 @@ extension FanOut {
     /// Ends the fan-out: aborts every attempt in flight (in send order), gives every pending
     /// upstream `status` (never-sent ones too), then `.finish` last.
     mutating func closeOut(as status: UpstreamStatus, at instant: Int64,
-                           _ actions: inout [FanOutAction]) {
+                           _ actions: inout [Action]) {
         let reason: AttemptAbortReason = status == .timeout ? .deadline : .notNeeded
         for index in attempts.indices where attempts[index].inFlight {
             endAttempt(at: index)

@@ -2,7 +2,7 @@ extension FanOut {
     /// Fires every timer due at or before `limit`, earliest instant first, so that a late
     /// `advance` sees the same story as a punctual one. New attempts are stamped with `now`,
     /// the real send time; finals caused by a timer are stamped with the timer's instant.
-    mutating func processDue(through limit: Int64, now: Int64, _ actions: inout [FanOutAction]) {
+    mutating func processDue(through limit: Int64, now: Int64, _ actions: inout [Action]) {
         while !isFinished {
             let instant = earliestTimer()
             if instant > limit { return }
@@ -31,7 +31,7 @@ extension FanOut {
     /// Sends go before timeouts of the same instant: a hedge due exactly when the primary
     /// gives up is still sent, so that failure does not end the upstream.
     mutating func fireTimers(of upstream: Int, at instant: Int64, now: Int64,
-                             _ actions: inout [FanOutAction]) {
+                             _ actions: inout [Action]) {
         if progress[upstream].retryAt == instant {
             progress[upstream].retryAt = UpstreamProgress.never
             requestAttempt(for: upstream, kind: .retry, now: now, &actions)

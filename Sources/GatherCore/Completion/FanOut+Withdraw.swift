@@ -6,7 +6,7 @@ extension FanOut {
     /// After the answer only the counts change: a due hedge is asked for before the result that
     /// finishes the fan-out in the same step, so the driver refuses it once the answer exists,
     /// and the envelope must not count a request that never went out.
-    public mutating func withdraw(_ id: AttemptID, now: Int64) -> [FanOutAction] {
+    public mutating func withdraw(_ id: AttemptID, now: Int64) -> [Action] {
         guard started, let index = attemptIndex(of: id), !attempts[index].withdrawn else { return [] }
         let upstream = id.upstream
         if isFinished {
@@ -17,7 +17,7 @@ extension FanOut {
         }
         guard attempts[index].inFlight else { return [] }
         let now = observe(now)
-        var actions: [FanOutAction] = []
+        var actions: [Action] = []
         endAttempt(at: index)
         attempts[index].withdrawn = true
         outcomes[upstream].attempts -= 1
@@ -51,7 +51,7 @@ extension FanOut {
 
     /// What follows an upstream the driver settled or changed: the rule may now be met, freed
     /// slots are filled and timers due by `now` run; then the step's actions are tidied.
-    mutating func proceed(now: Int64, _ actions: inout [FanOutAction]) {
+    mutating func proceed(now: Int64, _ actions: inout [Action]) {
         settleIfRuleMet(at: now, &actions)
         if !isFinished { fillSlots(now: now, &actions) }
         if !isFinished { processDue(through: now, now: now, &actions) }
@@ -62,7 +62,7 @@ extension FanOut {
     /// A hedge or retry that fell due in the step that also finished the fan-out would be sent
     /// only to be aborted by the same list of actions: it is taken back here instead, so the
     /// driver never sends it and the envelope never counts it. Called at the end of each event.
-    mutating func dropSendsOverrunByFinish(_ actions: inout [FanOutAction]) {
+    mutating func dropSendsOverrunByFinish(_ actions: inout [Action]) {
         guard isFinished, actions.last == .finish else { return }
         var dropped: [AttemptID] = []
         for action in actions {

@@ -105,10 +105,10 @@ public struct FanOut: Sendable {
     }
 
     /// Sends the first primaries (as many as `maxParallel` allows). Only the first call acts.
-    public mutating func start() -> [FanOutAction] {
+    public mutating func start() -> [Action] {
         guard !started, !isFinished else { return [] }
         started = true
-        var actions: [FanOutAction] = []
+        var actions: [Action] = []
         let now = startedAt
         if now >= deadlineAt {
             closeOut(as: .timeout, at: deadlineAt, &actions)
@@ -126,12 +126,12 @@ public struct FanOut: Sendable {
     /// Feeds back how one attempt ended. Results of attempts that are unknown, already
     /// aborted or already reported are ignored: they lose the race with the abort.
     public mutating func attemptFinished(_ id: AttemptID, _ result: AttemptResult,
-                                         now: Int64) -> [FanOutAction] {
+                                         now: Int64) -> [Action] {
         guard started, !isFinished, let index = attemptIndex(of: id), attempts[index].inFlight else {
             return []
         }
         let now = observe(now)
-        var actions: [FanOutAction] = []
+        var actions: [Action] = []
         // Timers that fell due strictly before this answer happened first.
         processDue(through: SaturatingTime.subtract(now, 1), now: now, &actions)
         if !isFinished {
@@ -152,10 +152,10 @@ public struct FanOut: Sendable {
     }
 
     /// Runs every timer due at or before `now`: hedges, retries, attempt timeouts, deadline.
-    public mutating func advance(now: Int64) -> [FanOutAction] {
+    public mutating func advance(now: Int64) -> [Action] {
         guard started, !isFinished else { return [] }
         let now = observe(now)
-        var actions: [FanOutAction] = []
+        var actions: [Action] = []
         processDue(through: now, now: now, &actions)
         dropSendsOverrunByFinish(&actions)
         refreshWakeup()
@@ -163,18 +163,18 @@ public struct FanOut: Sendable {
     }
 
     /// The client went away: nothing left is worth waiting for.
-    public mutating func clientGone(now: Int64) -> [FanOutAction] {
+    public mutating func clientGone(now: Int64) -> [Action] {
         cancelRemaining(now: now)
     }
 
     /// Ends the fan-out now for a reason the machine cannot see (a client that left, or a
     /// `vote` that already has K agreeing bodies): in-flight attempts are aborted, pending
     /// upstreams become `.cancelled`.
-    public mutating func cancelRemaining(now: Int64) -> [FanOutAction] {
+    public mutating func cancelRemaining(now: Int64) -> [Action] {
         guard !isFinished else { return [] }
         started = true
         let now = observe(now)
-        var actions: [FanOutAction] = []
+        var actions: [Action] = []
         closeOut(as: .cancelled, at: now, &actions)
         refreshWakeup()
         return actions
@@ -202,5 +202,37 @@ public struct FanOut: Sendable {
     mutating func observe(_ now: Int64) -> Int64 {
         if now > lastNow { lastNow = now }
         return lastNow
+    }
+
+    /// How one attempt ended, as judged by the I/O layer.
+    public enum AttemptResult: Sendable, Equatable {
+        case success(httpStatus: Int)
+        /// `.ok`, `.cancelled` and `.skipped` are not failures; the machine reads them as `.error`.
+        case failure(UpstreamStatus, httpStatus: Int?)
+    }
+
+    /// Work for the I/O layer, in the order it should be done.
+    public enum Action: Sendable, Equatable {
+        case send(AttemptRequest)
+        /// Stop the attempt and drop its connection; its result, if one still arrives, is ignored.
+        case abort(AttemptID)
+        /// Answer the client now; always the last action of its list.
+        case finish
+    }
+
+    /// One sent attempt, kept in `FanOut.attempts` in send order.
+    struct AttemptRecord: Sendable {
+        var id: AttemptID
+        var kind: AttemptKind
+        var replica: Int
+        var timeoutAt: Int64
+        var inFlight: Bool
+        /// The driver never sent it (a hedge or retry budget, or the breaker, said no).
+        var withdrawn = false
+        /// Set when the machine aborted it.
+        var abortReason: AttemptAbortReason?
+        /// The same upstream's next attempt (index into `FanOut.attempts`), or -1: a per-upstream
+        /// chain so looking up or aborting siblings never scans other upstreams' attempts.
+        var nextSibling: Int
     }
 }

@@ -48,7 +48,7 @@ public struct AggregationCoordinator: Sendable {
 
     /// An attempt's transfer ended; `payload` is what it brought when it succeeded, `detail`
     /// why it failed.
-    public mutating func attemptFinished(_ id: AttemptID, _ result: AttemptResult, payload: AttemptPayload?,
+    public mutating func attemptFinished(_ id: AttemptID, _ result: FanOut.AttemptResult, payload: AttemptPayload?,
                                          detail: String?, now: Int64) -> [CoordinatorAction] {
         inFlight.removeAll { $0 == id }
         guard !machine.isFinished else { return [] }
@@ -130,7 +130,7 @@ public struct AggregationCoordinator: Sendable {
     /// The machine's actions as the shell's, then what they lead to — upstreams that settled
     /// (progress events, votes, which may end the fan-out early) — and finally the answer, so
     /// every `upstream` event goes out before the result.
-    mutating func run(_ first: [FanOutAction], now: Int64) -> [CoordinatorAction] {
+    mutating func run(_ first: [FanOut.Action], now: Int64) -> [CoordinatorAction] {
         var output: [CoordinatorAction] = []
         var pending = first
         var finishing = false
@@ -178,9 +178,9 @@ public struct AggregationCoordinator: Sendable {
 
     /// Looks at upstreams that became final since last time: their progress events, their
     /// votes; returns the machine's actions when a vote was decided and the rest is not needed.
-    private mutating func observeSettled(now: Int64, into output: inout [CoordinatorAction]) -> [FanOutAction] {
+    private mutating func observeSettled(now: Int64, into output: inout [CoordinatorAction]) -> [FanOut.Action] {
         let settled = machine.settledOrder
-        var actions: [FanOutAction] = []
+        var actions: [FanOut.Action] = []
         while settledSeen < settled.count {
             let index = settled[settledSeen]
             settledSeen += 1

@@ -1,6 +1,6 @@
 /// The JSON answer of every mode but `first` (contract: "Response").
 public struct Envelope: Sendable {
-    public var payload: EnvelopePayload
+    public var payload: Payload
     /// Route order.
     public var upstreams: [UpstreamReport]
     /// One entry per `summary:` spec; nil when the route has none (the key is then left out).
@@ -10,7 +10,7 @@ public struct Envelope: Sendable {
     /// The documents `payload` and `summary` point into.
     public var contributions: [UpstreamContribution]
 
-    public init(payload: EnvelopePayload, upstreams: [UpstreamReport], contributions: [UpstreamContribution] = [],
+    public init(payload: Payload, upstreams: [UpstreamReport], contributions: [UpstreamContribution] = [],
                 summary: [(name: String, value: SummaryValue)]? = nil, votes: (agree: Int, of: Int)? = nil) {
         self.payload = payload
         self.upstreams = upstreams
@@ -34,5 +34,12 @@ public struct Envelope: Sendable {
     /// True iff an upstream's slot was filled from a stale cache entry.
     public var stale: Bool {
         upstreams.contains { $0.cache == .stale }
+    }
+
+    /// The merged result an envelope carries: a list (`items`, list modes) or one value (`data`,
+    /// `object` and `vote`; written even when it is `null`).
+    public enum Payload: Sendable {
+        case items(MergedList)
+        case data(MergedValue)
     }
 }

@@ -25,7 +25,7 @@ enum DedupeKey {
             arena.append(document.kind(value) == .trueValue ? 1 : 0)
         case .string:
             arena.append(Tag.string.rawValue)
-            document.withStringContent(value) { KeyNormalization.apply(normalize, to: $0, into: &arena) }
+            document.withStringContent(value) { appendNormalized($0, normalize, into: &arena) }
         case .number:
             writeNumber(document, value, into: &arena)
         case .array, .object:
@@ -59,5 +59,24 @@ enum DedupeKey {
 
     private static func appendWord(_ word: UInt64, into arena: inout [UInt8]) {
         withUnsafeBytes(of: word.littleEndian) { arena.append(contentsOf: $0) }
+    }
+
+    /// Applies `normalize:` to a string key's UTF-8 content.
+    private static func appendNormalized(_ text: UnsafeRawBufferPointer, _ mode: DedupeSpec.Normalize, into output: inout [UInt8]) {
+        switch mode {
+        case .none:
+            output.append(contentsOf: text)
+        case .lower:
+            if text.allSatisfy({ $0 < 0x80 }) {
+                for byte in text {
+                    output.append(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte)
+                }
+            } else {
+                // Unicode case mapping (`É` → `é`, `ẞ` → `ß`) only for the rare non-ASCII key.
+                output.append(contentsOf: String(decoding: text, as: UTF8.self).lowercased().utf8)
+            }
+        case .url:
+            URLNormalizer.normalize(text.bindMemory(to: UInt8.self), into: &output)
+        }
     }
 }

@@ -5,19 +5,19 @@ public enum ItemExtraction {
     /// pointer is missing in that item is left out), written by copying the values' bytes into
     /// one new document for the whole list.
     public static func answer(from body: JSONDocument, at pointer: JSONPointer?,
-                              map: [FieldMapping]) -> Result<UpstreamAnswer, ItemExtractionError> {
+                              map: [FieldMapping]) -> Result<UpstreamAnswer, Failure> {
         let list: Int
         if let pointer, !pointer.tokens.isEmpty {
             guard let found = body.resolve(pointer) else {
-                return .failure(ItemExtractionError(message: "pointer \(pointer) is missing"))
+                return .failure(Failure(message: "pointer \(pointer) is missing"))
             }
             guard body.kind(found) == .array else {
-                return .failure(ItemExtractionError(message: "\(pointer) is not an array"))
+                return .failure(Failure(message: "\(pointer) is not an array"))
             }
             list = found
         } else {
             guard body.kind(JSONDocument.root) == .array else {
-                return .failure(ItemExtractionError(message: "body is not an array"))
+                return .failure(Failure(message: "body is not an array"))
             }
             list = JSONDocument.root
         }
@@ -28,7 +28,7 @@ public enum ItemExtraction {
     }
 
     private static func mapped(_ body: JSONDocument, list: Int,
-                               by map: [FieldMapping]) -> Result<UpstreamAnswer, ItemExtractionError> {
+                               by map: [FieldMapping]) -> Result<UpstreamAnswer, Failure> {
         var writer = JSONWriter(reservingCapacity: body.range(list).count + 64)
         writer.writeByte(UInt8(ascii: "["))
         var item = list + 1
@@ -52,8 +52,19 @@ public enum ItemExtraction {
         // Built from values already validated, so only the depth limit can refuse it: a field
         // mapping a whole item nests it one level deeper than the body held it.
         guard let document = try? JSONDocument(indexing: writer.bytes) else {
-            return .failure(ItemExtractionError(message: "map: items nest deeper than \(JSONParser.maximumDepth) levels"))
+            return .failure(Failure(message: "map: items nest deeper than \(JSONParser.maximumDepth) levels"))
         }
         return .success(UpstreamAnswer(body: body, itemsDocument: document, items: document.elements(of: JSONDocument.root)))
+    }
+
+    /// Why an upstream's body holds no list to merge; the upstream is then reported `bad_body`.
+    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        public var message: String
+
+        public init(message: String) {
+            self.message = message
+        }
+
+        public var description: String { message }
     }
 }

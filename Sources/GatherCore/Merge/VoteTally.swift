@@ -13,7 +13,7 @@
 public struct VoteTally: Sendable {
     public let upstreams: Int
     public let needed: Int
-    public private(set) var decision: VoteDecision
+    public private(set) var decision: Decision
 
     private var recorded: [Bool]
     private var recordedCount = 0
@@ -41,7 +41,7 @@ public struct VoteTally: Sendable {
     /// Records the answer of `upstream` (route index): its value at `position` of `document`,
     /// or nil when it failed or has nothing at the vote pointer.
     @discardableResult
-    public mutating func record(upstream: Int, document: JSONDocument?, position: Int = JSONDocument.root) -> VoteDecision {
+    public mutating func record(upstream: Int, document: JSONDocument?, position: Int = JSONDocument.root) -> Decision {
         guard recorded.indices.contains(upstream), !recorded[upstream] else { return decision }
         recorded[upstream] = true
         recordedCount += 1
@@ -59,7 +59,7 @@ public struct VoteTally: Sendable {
 
     /// `record(upstream:document:position:)` with the value's tree; for tests.
     @discardableResult
-    public mutating func record(upstream: Int, value: JSONValue?) -> VoteDecision {
+    public mutating func record(upstream: Int, value: JSONValue?) -> Decision {
         record(upstream: upstream, document: value.flatMap { try? JSONDocument(indexing: $0.serialized()) })
     }
 
@@ -78,5 +78,16 @@ public struct VoteTally: Sendable {
         if best + (upstreams - recordedCount) < needed {
             decision = .impossible
         }
+    }
+
+    /// Where a `vote` stands after each upstream's answer (see `VoteTally`).
+    public enum Decision: Sendable, Equatable {
+        /// No value has enough votes yet, and one still could.
+        case pending
+        /// `agree` upstreams returned the value `upstream` (route index) returned first, compared
+        /// canonically; at least the number needed.
+        case agreed(upstream: Int, agree: Int)
+        /// No value can reach the number needed with the upstreams still outstanding.
+        case impossible
     }
 }

@@ -79,7 +79,7 @@ public struct UpstreamHealthState: Sendable {
     /// is already counted in flight (end it with `attemptEnded`); in half-open it is the trial.
     /// With `queueing`, a full upstream queues the request instead of skipping it (`.queued`); its
     /// ticket later comes out of `attemptEnded` as a `Grant`.
-    public mutating func admit(now: Int64, queueing: Bool) -> UpstreamAdmission {
+    public mutating func admit(now: Int64, queueing: Bool) -> Admission {
         // Peek before claiming: a request shed by max_in_flight must not use up the trial.
         if let breaker, !breaker.wouldAllow(now: now) {
             skips += 1
@@ -243,5 +243,22 @@ public struct UpstreamHealthState: Sendable {
         guard inFlight.count > 1 else { return 0 }
         let latencies = replicaLatencies.map { $0.estimate(now: now) }
         return picker.pick(latencies: latencies, inFlight: inFlight, using: &generator)
+    }
+
+    /// The answer of `UpstreamHealthState.admit(now:queueing:)` for a request's primary attempt.
+    public enum Admission: Sendable, Equatable {
+        /// Send to this index of url-plus-replicas; it is already counted in flight.
+        case send(replica: Int)
+        case skip(reason: SkipReason)
+        /// At `max_in_flight`: waiting for a slot. The ticket comes back as a `Grant` from
+        /// `attemptEnded` once a slot is this request's (already counted in flight), unless
+        /// `cancelWait(ticket:)` came first.
+        case queued(ticket: UInt64)
+
+        /// Why a primary attempt was not sent; the raw value is what logs and the envelope show.
+        public enum SkipReason: String, Sendable, Equatable {
+            case circuitOpen = "circuit open"
+            case maxInFlight = "max_in_flight"
+        }
     }
 }

@@ -35,7 +35,7 @@ final class AdminHandler: ChannelInboundHandler {
             channelContext.write(wrapOutboundOut(.body(.byteBuffer(channelContext.channel.allocator.buffer(bytes: response.body)))),
                                  promise: nil)
             let done = channelContext.writeAndFlush(wrapOutboundOut(.end(nil)))
-            if !head.isKeepAlive { done.whenComplete { _ in channelContext.close(promise: nil) } }
+            if !head.isKeepAlive { done.assumeIsolated().whenComplete { _ in channelContext.close(promise: nil) } }
         }
     }
 

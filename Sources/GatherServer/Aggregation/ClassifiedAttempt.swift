@@ -5,7 +5,7 @@ import GatherCurl
 /// the payload to merge when it succeeded. Built on the transfer thread, so parsing the body
 /// happens off the event loops.
 struct ClassifiedAttempt {
-    var result: AttemptResult
+    var result: FanOut.AttemptResult
     var payload: AttemptPayload?
     /// Why the attempt failed, for the `error` field of the upstream's report.
     var detail: String?

@@ -33,7 +33,7 @@ public final class UpstreamHealth: Sendable {
     }
 
     /// See `UpstreamHealthState.admit`; `waiter` receives the replica when a queued request is granted.
-    public func admit(now: Int64, waiter: (@Sendable (Int) -> Void)? = nil) -> UpstreamAdmission {
+    public func admit(now: Int64, waiter: (@Sendable (Int) -> Void)? = nil) -> UpstreamHealthState.Admission {
         locked.withLock { locked in
             let admission = locked.state.admit(now: now, queueing: waiter != nil)
             if case .queued(let ticket) = admission, let waiter { locked.waiters[ticket] = waiter }

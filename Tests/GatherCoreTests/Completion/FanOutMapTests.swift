@@ -47,7 +47,7 @@ struct FanOutMapTests {
         _ = fanOut.expand(T.id(0, 0), into: 20, now: T.at(1))
         #expect(fanOut.minOKNeeded == 19)
         for call in 1...20 {
-            let result: AttemptResult = call == 4 ? .failure(.timeout, httpStatus: nil) : .success(httpStatus: 200)
+            let result: FanOut.AttemptResult = call == 4 ? .failure(.timeout, httpStatus: nil) : .success(httpStatus: 200)
             _ = fanOut.attemptFinished(T.id(call, 0), result, now: T.at(2))
         }
         #expect(fanOut.isFinished)

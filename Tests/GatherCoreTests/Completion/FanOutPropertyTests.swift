@@ -37,7 +37,7 @@ struct FanOutPropertyTests {
         #expect(run.violations.contains { $0.contains("sent twice") })
 
         var parallel = Run(seed: 12, maxParallel: 1)
-        let sends: [FanOutAction] = (0..<2).map {
+        let sends: [FanOut.Action] = (0..<2).map {
             .send(AttemptRequest(id: AttemptID(upstream: $0, serial: 0), replica: 0, kind: .primary,
                                  freshConnection: false, timeoutAt: 0))
         }
@@ -156,7 +156,7 @@ struct FanOutPropertyTests {
             perform(machine.attemptFinished(id, randomResult(), now: now), from: "attemptFinished(\(id))")
         }
 
-        mutating func randomResult() -> AttemptResult {
+        mutating func randomResult() -> FanOut.AttemptResult {
             switch Int.random(in: 0..<9, using: &random) {
             case 0, 1, 2: return .success(httpStatus: 200)
             case 3: return .failure(.error, httpStatus: nil)
@@ -169,7 +169,7 @@ struct FanOutPropertyTests {
         }
 
         /// Does what the shell does with one list of actions, checking it on the way.
-        mutating func perform(_ actions: [FanOutAction], from event: String) {
+        mutating func perform(_ actions: [FanOut.Action], from event: String) {
             if finishes > 0, !actions.isEmpty { fail("\(event) after finish produced \(actions)") }
             if let index = actions.firstIndex(of: .finish), index != actions.count - 1 {
                 fail("\(event): finish is not the last action of \(actions)")
@@ -212,7 +212,7 @@ struct FanOutPropertyTests {
         }
 
         /// Checks the sends of one action list against the plan's budgets and records them.
-        mutating func recordSends(_ actions: [FanOutAction], now: Int64) {
+        mutating func recordSends(_ actions: [FanOut.Action], now: Int64) {
             for action in actions {
                 guard case .send(let request) = action else { continue }
                 let id = request.id

@@ -6,17 +6,17 @@ private typealias T = FanOutTesting
 @Suite("FanOut response status")
 struct FanOutResponseStatusTests {
     struct Row: Sendable, CustomStringConvertible {
-        var results: [AttemptResult]
+        var results: [FanOut.AttemptResult]
         var minOK: Int
         var expected: Int
         var description: String { "minOK \(minOK) → \(expected)" }
     }
 
-    static let ok = AttemptResult.success(httpStatus: 200)
-    static let timedOut = AttemptResult.failure(.timeout, httpStatus: nil)
-    static let refused = AttemptResult.failure(.error, httpStatus: nil)
-    static let unavailable = AttemptResult.failure(.badStatus, httpStatus: 503)
-    static let garbled = AttemptResult.failure(.badBody, httpStatus: 200)
+    static let ok = FanOut.AttemptResult.success(httpStatus: 200)
+    static let timedOut = FanOut.AttemptResult.failure(.timeout, httpStatus: nil)
+    static let refused = FanOut.AttemptResult.failure(.error, httpStatus: nil)
+    static let unavailable = FanOut.AttemptResult.failure(.badStatus, httpStatus: 503)
+    static let garbled = FanOut.AttemptResult.failure(.badBody, httpStatus: 200)
 
     static let rows: [Row] = [
         Row(results: [ok, timedOut, unavailable], minOK: 1, expected: 200),

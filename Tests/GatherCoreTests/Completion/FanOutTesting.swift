@@ -29,16 +29,16 @@ enum FanOutTesting {
 
     /// The `.send` action expected for an attempt; `timeoutAt` in milliseconds from the start.
     static func send(_ upstream: Int, _ serial: Int, replica: Int = 0, kind: AttemptKind = .primary,
-                     fresh: Bool = false, timeoutAt: Int64) -> FanOutAction {
+                     fresh: Bool = false, timeoutAt: Int64) -> FanOut.Action {
         .send(AttemptRequest(id: id(upstream, serial), replica: replica, kind: kind,
                              freshConnection: fresh, timeoutAt: at(timeoutAt)))
     }
 
-    static func abort(_ upstream: Int, _ serial: Int) -> FanOutAction {
+    static func abort(_ upstream: Int, _ serial: Int) -> FanOut.Action {
         .abort(id(upstream, serial))
     }
 
-    static func started(_ plan: FanOutPlan) -> (FanOut, [FanOutAction]) {
+    static func started(_ plan: FanOutPlan) -> (FanOut, [FanOut.Action]) {
         var fanOut = FanOut(plan: plan, now: start)
         let actions = fanOut.start()
         return (fanOut, actions)

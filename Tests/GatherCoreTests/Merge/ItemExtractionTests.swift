@@ -6,12 +6,12 @@ import Testing
     private func pointer(_ text: String) throws -> JSONPointer { try #require(JSONPointer(text)) }
 
     /// The extracted items as their bytes.
-    private func texts(_ result: Result<UpstreamAnswer, ItemExtractionError>) throws -> [String] {
+    private func texts(_ result: Result<UpstreamAnswer, ItemExtraction.Failure>) throws -> [String] {
         let answer = try result.get()
         return answer.items.map { answer.itemsDocument.text(of: $0) }
     }
 
-    private func error(_ result: Result<UpstreamAnswer, ItemExtractionError>) -> ItemExtractionError? {
+    private func error(_ result: Result<UpstreamAnswer, ItemExtraction.Failure>) -> ItemExtraction.Failure? {
         if case .failure(let error) = result { return error }
         return nil
     }
@@ -23,7 +23,7 @@ import Testing
 
     @Test func bodyMustBeAnArrayWhenNoPointer() throws {
         let result = ItemExtraction.answer(from: try document("{\"results\":[]}"), at: nil, map: [])
-        #expect(error(result) == ItemExtractionError(message: "body is not an array"))
+        #expect(error(result) == ItemExtraction.Failure(message: "body is not an array"))
     }
 
     @Test func followsThePointer() throws {
@@ -34,15 +34,15 @@ import Testing
 
     @Test func missingPointerIsAnError() throws {
         let result = ItemExtraction.answer(from: try document(#"{"hits":[]}"#), at: try pointer("/results"), map: [])
-        #expect(error(result) == ItemExtractionError(message: "pointer /results is missing"))
-        #expect(ItemExtractionError(message: "pointer /results is missing").description == "pointer /results is missing")
+        #expect(error(result) == ItemExtraction.Failure(message: "pointer /results is missing"))
+        #expect(ItemExtraction.Failure(message: "pointer /results is missing").description == "pointer /results is missing")
     }
 
     @Test func nonArrayAtPointerIsAnError() throws {
         let result = ItemExtraction.answer(from: try document(#"{"results":{"a":1}}"#), at: try pointer("/results"), map: [])
-        #expect(error(result) == ItemExtractionError(message: "/results is not an array"))
+        #expect(error(result) == ItemExtraction.Failure(message: "/results is not an array"))
         let nullResult = ItemExtraction.answer(from: try document(#"{"results":null}"#), at: try pointer("/results"), map: [])
-        #expect(error(nullResult) == ItemExtractionError(message: "/results is not an array"))
+        #expect(error(nullResult) == ItemExtraction.Failure(message: "/results is not an array"))
     }
 
     @Test func mapBuildsNewObjectsInMapOrderFromTheValuesBytes() throws {
@@ -65,6 +65,6 @@ extension ItemExtractionTests {
         let depth = JSONParser.maximumDepth
         let body = try JSONDocument(indexing: Array((String(repeating: "[", count: depth) + String(repeating: "]", count: depth)).utf8))
         let result = ItemExtraction.answer(from: body, at: nil, map: [FieldMapping(field: "whole", pointer: .root)])
-        #expect(error(result) == ItemExtractionError(message: "map: items nest deeper than 256 levels"))
+        #expect(error(result) == ItemExtraction.Failure(message: "map: items nest deeper than 256 levels"))
     }
 }

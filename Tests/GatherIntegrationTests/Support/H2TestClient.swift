@@ -7,7 +7,7 @@ import Synchronization
 
 /// An HTTP/2 client over TLS (ALPN h2 only) with swift-nio-http2: one connection, a stream per
 /// request, and a stream it can reset while the connection carries on — which curl cannot do.
-final class H2TestClient: @unchecked Sendable {
+final class H2TestClient: Sendable {
     struct Response: Sendable {
         var status: Int
         var headers: HTTPHeaders
