@@ -10,7 +10,7 @@ public enum HedgeTiming {
     ///   nil) the fallback is half the timeout — late enough not to double a cold upstream's load,
     ///   early enough to still rescue a straggler. A timeout under 1ms pulls the lower bound down
     ///   to the timeout.
-    public static func delay(for after: HedgeDelay, timeout: Int64, observed: Int64?) -> Int64 {
+    public static func delay(for after: HedgeSpec.Delay, timeout: Int64, observed: Int64?) -> Int64 {
         switch after {
         case .fixed(let duration):
             return max(0, duration.nanoseconds)
@@ -38,7 +38,7 @@ public enum HedgeTiming {
     /// bench/tail measured all three; see BENCHMARKS.md.
     /// `p95` with `budget: 2%` → p98.5; `p99` with `budget: 1%` → p99.25; no budget → NN.
     /// nil for a fixed delay, which no budget moves.
-    public static func percentile(for after: HedgeDelay, budget: Double?) -> Double? {
+    public static func percentile(for after: HedgeSpec.Delay, budget: Double?) -> Double? {
         guard case .percentile(let requested) = after else { return nil }
         guard let budget, !budget.isNaN else { return requested }
         let clamped = min(max(budget, 0), 1)

@@ -183,7 +183,7 @@ extension RouteFileParser {
         guard let fields = reader.mapping(node, "hedge", allowed: ["after", "max", "budget"], required: ["after"]) else {
             return nil
         }
-        var after: HedgeDelay?
+        var after: HedgeSpec.Delay?
         if let afterNode = fields["after"] {
             after = parseHedgeDelay(afterNode, context)
         }
@@ -192,7 +192,7 @@ extension RouteFileParser {
         return after.map { HedgeSpec(after: $0, max: max, budget: budget) }
     }
 
-    private mutating func parseHedgeDelay(_ node: Node, _ context: UpstreamContext) -> HedgeDelay? {
+    private mutating func parseHedgeDelay(_ node: Node, _ context: UpstreamContext) -> HedgeSpec.Delay? {
         let expecting = "a duration such as 40ms or a latency percentile such as p95"
         guard let (text, _) = reader.scalar(node, "hedge.after", expecting: expecting) else { return nil }
         if text.hasPrefix("p") {
@@ -220,7 +220,7 @@ extension RouteFileParser {
         var conditions = RetrySpec.defaultConditions
         if let onNode = fields["on"], let items = reader.sequence(onNode, "retry.on") {
             if items.isEmpty { reader.fail(onNode, "retry.on must list at least one condition") }
-            conditions = Set(items.compactMap { reader.choice($0, "retry.on entry", RetryCondition.allCases) })
+            conditions = Set(items.compactMap { reader.choice($0, "retry.on entry", RetrySpec.Condition.allCases) })
         }
         var backoff: Duration = .zero
         if let backoffNode = fields["backoff"], let value = reader.duration(backoffNode, "retry.backoff") {
