@@ -29,28 +29,25 @@ struct UpstreamHTTP2ConnectionTests {
     }
 
     static func routes(port: Int, ca: String) -> String {
-        """
-        routes:
-          - name: shards
-            match: { path: /shards }
-            deadline: 10s
-            tls: { ca: \(ca) }
-            upstreams:
-              - name: s
-                shards: 200
-                url: https://127.0.0.1:\(port)/shard/{shard}.json
-            merge: { mode: concat, items: /results }
-          - name: slow
-            match: { path: /slow }
-            deadline: 1s
-            tls: { ca: \(ca) }
-            upstreams:
-              - name: s
-                shards: 150
-                url: https://127.0.0.1:\(port)/slow/{shard}.json
-            merge: { mode: concat, items: /results }
+        "routes:\n" + route("shards", shards: 200, deadline: "10s", port: port, ca: ca)
+            + route("slow", shards: 150, deadline: "1s", port: port, ca: ca)
+    }
 
-        """
+    /// `/NAME` fans out to `shards` shards at `/NAME/{shard}.json` (nginx's `shards` and `slow` paths).
+    private static func route(_ name: String, shards: Int, deadline: String, port: Int, ca: String) -> String {
+        let folder = name == "shards" ? "shard" : name
+        return """
+              - name: \(name)
+                match: { path: /\(name) }
+                deadline: \(deadline)
+                tls: { ca: \(ca) }
+                upstreams:
+                  - name: s
+                    shards: \(shards)
+                    url: https://127.0.0.1:\(port)/\(folder)/{shard}.json
+                merge: { mode: concat, items: /results }
+
+            """
     }
 
     @Test("200 shards × 4 concurrent requests, twice: 1,600 HTTP/2 requests on 1 connection")
