@@ -38,7 +38,9 @@ struct ServeLifecycleTests {
             let loops = (0..<clients).map { _ in
                 Task {
                     // Until a request fails: after the drain starts that is the refused connect.
-                    while true {
+                    // (Bounded: a gateway that never drained must fail the test, not hang it.)
+                    let deadline = ContinuousClock.now + .seconds(30)
+                    while ContinuousClock.now < deadline {
                         let response = await client.get("/slow")
                         log.record(response)
                         if response.status != 200 { return }

@@ -83,14 +83,14 @@ struct StageObservabilityTests {
     @Test("a later stage holds no max_in_flight place while it waits for its need: admitted when released")
     func lateAdmission() async throws {
         let backends = [
-            Backends.backend("users", [FixturePath(path: "/users/1", body: .text(#"{"org":"o7"}"#), latency: .fixed(.milliseconds(600)))]),
+            Backends.backend("users", [FixturePath(path: "/users/1", body: .text(#"{"org":"o7"}"#), latency: .fixed(.seconds(2)))]),
             Backends.backend("orgs", [FixturePath(path: "/orgs/o7", body: .text(#"{"name":"Engines"}"#))]),
         ]
         try await AdminTestbed.with(backends, routes: { ports in """
             routes:
               - name: late
                 match: { method: GET, path: /late }
-                deadline: 3s
+                deadline: 5s
                 upstreams:
                   - { name: user, url: "http://127.0.0.1:\(ports["users"]!)/users/1" }
                   - { name: org, url: "http://127.0.0.1:\(ports["orgs"]!)/orgs/{from.user/org}", max_in_flight: 1 }
@@ -98,6 +98,7 @@ struct StageObservabilityTests {
             """ }) { bed in
             let request = Task { await bed.gateway.get("/late") }
             var upstreams = await bed.admin.get("/upstreams")
+            // The user's request is out for 2 s: long enough to be seen on a loaded machine.
             for _ in 0..<200 where upstreams["/routes/0/upstreams/0/in_flight"] != .int(1) {
                 try await Task.sleep(for: .milliseconds(5))
                 upstreams = await bed.admin.get("/upstreams")

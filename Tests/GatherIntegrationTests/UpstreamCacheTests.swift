@@ -66,7 +66,7 @@ struct UpstreamCacheTests {
                 heldEnded.withLock { $0 = true }
                 return response
             }
-            while backend.requests.count < 2 { try await Task.sleep(for: .milliseconds(5)) }
+            try await backend.waitForRequests(2)
             let hit = await harness.get("/cached?q=lamp")
             // Waiting for the slot, it would have been answered only once the held request gave
             // the slot back at its deadline.

@@ -138,16 +138,21 @@ struct ConnectionStateMachineTests {
         #expect(answered.closed() == nil)
     }
 
-    @Test("quiescing: a connection between requests closes now; a busy one finishes its answer, then closes, dropping what was pipelined")
+    @Test("quiescing: between requests the connection lingers 250ms, then closes; a request in the linger is served with close; a busy one finishes its answer, then closes, dropping what was pipelined")
     func quiesce() {
         var idle = Machine(limits: ClientLimits())
         idle.opened(now: Self.t0)
-        let idleCloses = idle.quiesce()
-        #expect(idleCloses, "between requests: close now")
-        #expect(idle.isClosing)
-        #expect(idle.waitDeadline == nil)
-        let late = idle.read(head(), now: Self.t0)
-        #expect(kind(late) == "none", "a request after the close is dropped")
+        idle.quiesce(now: Self.t0)
+        #expect(idle.waitDeadline == Self.t0 + .milliseconds(250), "the linger replaces the 10 s header timeout")
+        #expect(idle.waitTimerFired(now: Self.t0 + .milliseconds(250)) == .close)
+
+        var lingering = Machine(limits: ClientLimits())
+        lingering.opened(now: Self.t0)
+        lingering.quiesce(now: Self.t0)
+        _ = lingering.read(head("/late"), now: Self.t0 + .milliseconds(100))
+        let late = lingering.read(.part(.end(nil)), now: Self.t0 + .milliseconds(100))
+        #expect(kind(late) == "dispatch /late", "a request already on its way is served")
+        #expect(!lingering.keepsAlive(true), "with Connection: close")
 
         var busy = Machine(limits: ClientLimits())
         busy.opened(now: Self.t0)
@@ -155,19 +160,12 @@ struct ConnectionStateMachineTests {
         _ = busy.read(.part(.end(nil)), now: Self.t0)
         busy.started("call")
         _ = busy.read(head("/b"), now: Self.t0)
-        let busyCloses = busy.quiesce()
-        #expect(!busyCloses, "an answer is owed: it is written first")
-        #expect(busy.answerWanted)
+        busy.quiesce(now: Self.t0)
+        #expect(busy.answerWanted, "an answer is owed: it is written first")
+        #expect(busy.waitDeadline == nil)
         #expect(!busy.keepsAlive(true), "the answer says Connection: close")
         busy.answerEnded(keepAlive: true, now: Self.t0)
         #expect(busy.isClosing)
         #expect(busy.nextQueued() == nil, "the pipelined /b is dropped")
-
-        var receiving = Machine(limits: ClientLimits())
-        _ = receiving.read(head("/c"), now: Self.t0)
-        let receivingCloses = receiving.quiesce()
-        #expect(!receivingCloses, "a request being received is finished and answered")
-        let end = receiving.read(.part(.end(nil)), now: Self.t0)
-        #expect(kind(end) == "dispatch /c")
     }
 }

@@ -184,13 +184,26 @@ struct GatewayHandlerTests {
         #expect(RawAnswer.parse(try bed.exchange("GET /nothing HTTP/1.1\r\nHost: t\r\n\r\n")).map(\.status) == [404])
     }
 
-    @Test("the drain's quiesce event closes an idle connection at once")
+    @Test("the drain's quiesce event closes an idle connection after a 250ms linger")
     func quiesceClosesIdle() throws {
         let bed = try ConnectionTestbed()
         #expect(RawAnswer.parse(try bed.exchange("GET /nope HTTP/1.1\r\nHost: t\r\n\r\n")).map(\.status) == [404])
         #expect(bed.channel.isActive, "kept alive between requests")
         bed.channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
-        bed.channel.embeddedEventLoop.run()
+        bed.advance(by: .milliseconds(249))
+        #expect(bed.channel.isActive, "lingering")
+        bed.advance(by: .milliseconds(1))
+        #expect(!bed.channel.isActive)
+    }
+
+    @Test("a request that arrives in the linger is served, with Connection: close, then the connection closes")
+    func quiesceServesALateRequest() throws {
+        let bed = try ConnectionTestbed()
+        bed.channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        bed.advance(by: .milliseconds(100))
+        let answers = RawAnswer.parse(try bed.exchange("GET /nope HTTP/1.1\r\nHost: t\r\n\r\n"))
+        #expect(answers.map(\.status) == [404])
+        #expect(answers.first?.header("Connection") == "close")
         #expect(!bed.channel.isActive)
     }
 

@@ -4,17 +4,17 @@ extension AggregationCoordinator {
     /// with its dependents. `admitted`: its primary holds a `max_in_flight` place to give back
     /// (later stages and maps' calls are admitted only when sent, so they hold none).
     public mutating func cannotSend(_ id: AttemptID, replica: Int, detail: String, admitted: Bool = true,
-                                    now: Int64) -> [CoordinatorAction] {
+                                    now: Int64) -> [Action] {
         inFlight.removeAll { $0 == id }
         guard !machine.isFinished else { return [] }
         slots[id.upstream].detail = detail
-        let release: [CoordinatorAction] = admitted ? [.releaseSlot(upstream: id.upstream, replica: replica)] : []
+        let release: [Action] = admitted ? [.releaseSlot(upstream: id.upstream, replica: replica)] : []
         return release + run(machine.cannotSend(id, now: now), now: now)
     }
 
     /// A map upstream's primary became `count` calls (items, or batches): each gets an entry and
     /// a slot (a map is never admitted itself; each call is, when it is sent).
-    public mutating func expand(_ id: AttemptID, into count: Int, now: Int64) -> [CoordinatorAction] {
+    public mutating func expand(_ id: AttemptID, into count: Int, now: Int64) -> [Action] {
         inFlight.removeAll { $0 == id }
         guard !machine.isFinished else { return [] }
         let (calls, actions) = machine.expand(id, into: count, now: now)

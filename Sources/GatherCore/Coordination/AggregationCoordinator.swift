@@ -1,6 +1,6 @@
 /// Every decision of one aggregated request, as a value: the completion machine (`FanOut`),
 /// what each upstream brought (`UpstreamSlot`), `max_in_flight` waits, refused hedges and
-/// retries, the early `vote` tally and progressive events. Events in, `CoordinatorAction`s out,
+/// retries, the early `vote` tally and progressive events. Events in, `Action`s out,
 /// time injected; the shell (GatherServer's `AggregationCall`) only performs the actions —
 /// transfers, the timer, health bookkeeping, writing — and reports what came of them.
 public struct AggregationCoordinator: Sendable {
@@ -42,14 +42,14 @@ public struct AggregationCoordinator: Sendable {
 
     // MARK: Events
 
-    public mutating func start() -> [CoordinatorAction] {
+    public mutating func start() -> [Action] {
         run(machine.start(), now: 0)
     }
 
     /// An attempt's transfer ended; `payload` is what it brought when it succeeded, `detail`
     /// why it failed.
     public mutating func attemptFinished(_ id: AttemptID, _ result: FanOut.AttemptResult, payload: AttemptPayload?,
-                                         detail: String?, now: Int64) -> [CoordinatorAction] {
+                                         detail: String?, now: Int64) -> [Action] {
         inFlight.removeAll { $0 == id }
         guard !machine.isFinished else { return [] }
         let actions = machine.attemptFinished(id, result, now: now)
@@ -63,27 +63,27 @@ public struct AggregationCoordinator: Sendable {
     }
 
     /// The timer armed by the last `.schedule` fired.
-    public mutating func timerFired(now: Int64) -> [CoordinatorAction] {
+    public mutating func timerFired(now: Int64) -> [Action] {
         timerAt = nil
         return run(machine.advance(now: now), now: now)
     }
 
     /// The client went away: what is in flight stops, and no answer is written.
-    public mutating func clientGone(now: Int64) -> [CoordinatorAction] {
+    public mutating func clientGone(now: Int64) -> [Action] {
         guard !answered else { return [] }
         answered = true
         return run(machine.clientGone(now: now), now: now)
     }
 
     /// The upstream's budget refused a hedge or retry handed out as `.transfer`.
-    public mutating func refused(_ id: AttemptID, now: Int64) -> [CoordinatorAction] {
+    public mutating func refused(_ id: AttemptID, now: Int64) -> [Action] {
         inFlight.removeAll { $0 == id }
         // Also once finished: the machine then only takes it out of the counts.
         return run(machine.withdraw(id, now: now), now: now)
     }
 
     /// A `max_in_flight` place at `replica` became this request's (already counted in flight).
-    public mutating func granted(upstream: Int, replica: Int, now: Int64) -> [CoordinatorAction] {
+    public mutating func granted(upstream: Int, replica: Int, now: Int64) -> [Action] {
         // Not needed any more (answered, or the upstream already settled, e.g. its parked primary
         // timed out): the place goes straight back.
         guard slots[upstream].ticket != nil, !answered, !machine.isFinished, machine.outcomes[upstream].status == nil else {
@@ -130,8 +130,8 @@ public struct AggregationCoordinator: Sendable {
     /// The machine's actions as the shell's, then what they lead to — upstreams that settled
     /// (progress events, votes, which may end the fan-out early) — and finally the answer, so
     /// every `upstream` event goes out before the result.
-    mutating func run(_ first: [FanOut.Action], now: Int64) -> [CoordinatorAction] {
-        var output: [CoordinatorAction] = []
+    mutating func run(_ first: [FanOut.Action], now: Int64) -> [Action] {
+        var output: [Action] = []
         var pending = first
         var finishing = false
         while true {
@@ -153,7 +153,7 @@ public struct AggregationCoordinator: Sendable {
         return output
     }
 
-    private mutating func send(_ request: AttemptRequest) -> [CoordinatorAction] {
+    private mutating func send(_ request: AttemptRequest) -> [Action] {
         var attempt = request
         let upstream = attempt.id.upstream
         if attempt.kind == .primary {
@@ -169,7 +169,7 @@ public struct AggregationCoordinator: Sendable {
         return [.transfer(attempt)]
     }
 
-    private mutating func abort(_ id: AttemptID) -> [CoordinatorAction] {
+    private mutating func abort(_ id: AttemptID) -> [Action] {
         if slots[id.upstream].parked?.id == id { slots[id.upstream].parked = nil }
         guard let index = inFlight.firstIndex(of: id) else { return [] }
         inFlight.remove(at: index)
@@ -178,7 +178,7 @@ public struct AggregationCoordinator: Sendable {
 
     /// Looks at upstreams that became final since last time: their progress events, their
     /// votes; returns the machine's actions when a vote was decided and the rest is not needed.
-    private mutating func observeSettled(now: Int64, into output: inout [CoordinatorAction]) -> [FanOut.Action] {
+    private mutating func observeSettled(now: Int64, into output: inout [Action]) -> [FanOut.Action] {
         let settled = machine.settledOrder
         var actions: [FanOut.Action] = []
         while settledSeen < settled.count {
@@ -203,8 +203,8 @@ public struct AggregationCoordinator: Sendable {
 
     /// The fan-out is over: the timer, transfers still out, waits and admitted primaries never
     /// sent are all let go, then the answer (unless the client left).
-    private mutating func finish() -> [CoordinatorAction] {
-        var output: [CoordinatorAction] = []
+    private mutating func finish() -> [Action] {
+        var output: [Action] = []
         if timerAt != nil {
             timerAt = nil
             output.append(.schedule(at: nil))
@@ -227,7 +227,7 @@ public struct AggregationCoordinator: Sendable {
     }
 
     /// `.schedule` when the machine's next wakeup moved.
-    private mutating func rescheduled() -> CoordinatorAction? {
+    private mutating func rescheduled() -> Action? {
         let wake = machine.isFinished ? nil : machine.nextWakeup
         guard wake != timerAt else { return nil }
         timerAt = wake

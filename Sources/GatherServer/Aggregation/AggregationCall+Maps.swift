@@ -18,7 +18,7 @@ struct MapCalls {
 /// A map upstream, when it is due, becomes one call per item or batch: each is rendered here
 /// (`{item/…}` from its item), gets its body, and the coordinator turns the map into its calls.
 extension AggregationCall {
-    func expandMap(_ attempt: AttemptRequest) -> [CoordinatorAction] {
+    func expandMap(_ attempt: AttemptRequest) -> [AggregationCoordinator.Action] {
         let index = attempt.id.upstream
         let route = runtime.route
         let spec = route.upstreams[index]
@@ -103,7 +103,7 @@ extension AggregationCall {
 
     /// Such a primary goes through its upstream's admission now: the circuit may skip it,
     /// `max_in_flight` may make it wait (parked in the coordinator until granted).
-    func admitLate(_ attempt: AttemptRequest) -> [CoordinatorAction] {
+    func admitLate(_ attempt: AttemptRequest) -> [AggregationCoordinator.Action] {
         let entry = attempt.id.upstream
         maps.admitted.insert(entry)
         let index = coordinator.entryUpstream[entry]

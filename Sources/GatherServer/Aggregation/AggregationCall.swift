@@ -214,7 +214,7 @@ final class AggregationCall {
 
     /// Does what the coordinator asked, in order; a refused hedge or retry goes back to it at
     /// once, and what that leads to is done next.
-    private func perform(_ actions: [CoordinatorAction]) {
+    private func perform(_ actions: [AggregationCoordinator.Action]) {
         var queue = actions
         var next = 0
         while next < queue.count {

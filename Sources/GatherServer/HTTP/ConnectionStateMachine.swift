@@ -189,21 +189,24 @@ struct ConnectionStateMachine<Call> {
         state = .answering(call)
     }
 
-    /// The gateway began draining (`ChannelShouldQuiesceEvent`). True when the connection should
-    /// close now: it is between requests, so closing it loses nothing, and leaving it open would
-    /// let a request in after the drain counted what was in flight. A request being received or
-    /// answered finishes first, and its answer closes the connection; what was pipelined behind it
-    /// is dropped.
-    mutating func quiesce() -> Bool {
+    /// How long a connection that is between requests stays open once quiesced. A client may
+    /// have sent its next request on the keep-alive connection just before: closing at once
+    /// would meet it with a reset (the kernel's answer to unread bytes), a short linger serves
+    /// it, with `Connection: close` (nginx's lingering close has the same reason).
+    static var quiesceGrace: TimeAmount { .milliseconds(250) }
+
+    /// The gateway began draining (`ChannelShouldQuiesceEvent`): no answer keeps the connection
+    /// open from now on. Between requests it closes when `quiesceGrace` passes with no request
+    /// head (the wait timer's `.close`); a request being received or answered finishes first, and
+    /// its answer closes the connection; what was pipelined behind it is dropped.
+    mutating func quiesce(now: NIODeadline) {
         quiescing = true
         switch state {
         case .waitingForHead:
-            state = .closing
-            queue.removeAll()
-            waitDeadline = nil
-            return true
+            let grace = now + Self.quiesceGrace
+            if waitDeadline.map({ $0 > grace }) ?? true { waitDeadline = grace }
         case .receiving, .answering, .closing:
-            return false
+            break
         case .modifying:
             preconditionFailure("ConnectionStateMachine re-entered while appending a body chunk")
         }

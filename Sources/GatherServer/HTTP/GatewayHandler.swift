@@ -72,14 +72,15 @@ final class GatewayHandler: ChannelDuplexHandler, RemovableChannelHandler {
         perform(machine.read(.parseError(parserError), now: context.eventLoop.now), context: context)
     }
 
-    /// The drain's signal (`ServerQuiescingHelper`): an idle connection closes now, a busy one
-    /// after its answer.
+    /// The drain's signal (`ServerQuiescingHelper`): an idle connection closes after a short
+    /// linger (`ConnectionStateMachine.quiesceGrace`), a busy one after its answer.
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         guard event is ChannelShouldQuiesceEvent else {
             context.fireUserInboundEventTriggered(event)
             return
         }
-        if machine.quiesce() { context.close(promise: nil) }
+        machine.quiesce(now: context.eventLoop.now)
+        armWaitTimer(context: context)
     }
 
     /// While draining (from `/readyz` turning 503, through the accept grace), answers close their

@@ -160,10 +160,13 @@ public final class GatewayServer: Sendable {
                                    metadata: ["in_flight": "\(unfinished)"])
         }
         // Aborted transfers settle their requests with what has arrived; give those answers a
-        // moment to be written before the event loops close the connections.
+        // moment to be written before the event loops close the connections. A request leaves
+        // `admission` when its answer is handed to the connection, not when it is sent: the
+        // quiesced connections close once theirs has gone out, so wait for that too.
         context.engine.shutdown()
         let answerDeadline = ContinuousClock.now + .seconds(1)
-        while context.admission.current > 0 && ContinuousClock.now < answerDeadline {
+        while (context.admission.current > 0 || !self.connectionsClosed.load(ordering: .acquiring))
+            && ContinuousClock.now < answerDeadline {
             try? await Task.sleep(for: .milliseconds(10))
         }
         try? await adminChannel?.close()

@@ -21,7 +21,7 @@ import Testing
                                tickets: tickets ?? upstreams.map { _ in nil }, vote: vote, progressive: progressive)
     }
 
-    static func transfers(_ actions: [CoordinatorAction]) -> [AttemptRequest] {
+    static func transfers(_ actions: [AggregationCoordinator.Action]) -> [AttemptRequest] {
         actions.compactMap { if case .transfer(let request) = $0 { return request } else { return nil } }
     }
 

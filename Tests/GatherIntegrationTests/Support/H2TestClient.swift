@@ -31,8 +31,14 @@ final class H2TestClient: Sendable {
         self.goAways = goAways
     }
 
-    /// The connection's close, whoever closes it.
-    var closed: EventLoopFuture<Void> { channel.closeFuture }
+    /// Whether the connection has closed (whoever closed it), waiting up to `limit`.
+    func waitClosed(within limit: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while channel.isActive && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return !channel.isActive
+    }
 
     /// Whether the server has sent a GOAWAY, waiting up to `limit` for one.
     func waitForGoAway(within limit: Duration) async -> Bool {
@@ -70,10 +76,16 @@ final class H2TestClient: Sendable {
         }
     }
 
-    /// Sends a GET on a new stream; the response future completes at the stream's end (or fails
-    /// when the stream closes first).
-    func open(_ path: String, headers: [(String, String)] = []) async throws -> (stream: Channel, response: EventLoopFuture<Response>) {
+    /// Sends a GET on a new stream; the response future completes at the stream's end, or fails
+    /// when the stream closes first or no response has ended within `limit` (a test waits for
+    /// nothing forever).
+    func open(_ path: String, headers: [(String, String)] = [],
+              within limit: TimeAmount = .seconds(10)) async throws -> (stream: Channel, response: EventLoopFuture<Response>) {
         let promise = channel.eventLoop.makePromise(of: Response.self)
+        let timer = channel.eventLoop.scheduleTask(in: limit) {
+            promise.fail(Failure(description: "no response to GET \(path) within \(limit)"))
+        }
+        promise.futureResult.whenComplete { _ in timer.cancel() }
         let stream = try await multiplexer.createStreamChannel { stream in
             stream.eventLoop.makeCompletedFuture {
                 try stream.pipeline.syncOperations.addHandler(HTTP2FramePayloadToHTTP1ClientCodec(httpProtocol: .https))
