@@ -159,7 +159,7 @@ struct HTTPSListenerTests {
             let reset = try await log.waitForAccessLines(1)
             #expect(reset.first?["/route"] == .string("slow"))
             #expect(reset.first?["/status"] == .int(499), "\(reset)")
-            // Known bug, intermittent: about one full parallel run in five, the stream after the
+            // Known bug, intermittent: about one full parallel run in seven, the stream after the
             // reset is answered by the gateway (its access line says 200) but the answer never
             // reaches the client. Not located yet; the wait is bounded so it fails, not hangs.
             await withKnownIssue("after a stream reset, an HTTP/2 answer the gateway logged can stay undelivered under load",
