@@ -10,6 +10,10 @@ import Synchronization
 /// thread, `start` calls the completion before it returns.
 // @unchecked: its transfer threads are classes owning C handles; the engine only posts to their locked inboxes.
 public final class TransferEngine: @unchecked Sendable {
+    /// Why a transfer ends `cancelled` when the engine stops under it (the end of a drain): the
+    /// text its upstream's report shows.
+    static let shutdownMessage = "aborted: gather is shutting down"
+
     private let transferThreads: [TransferThread]
     private let roundRobin = Atomic<UInt64>(0)
     private let isShutDown = Atomic<Bool>(false)
@@ -59,7 +63,7 @@ public final class TransferEngine: @unchecked Sendable {
         }
         let transfer = Transfer(request: request, thread: thread, completion: completion)
         if !thread.inbox.post(.start(transfer)) {
-            completeWithoutThread(transfer, .failed(.cancelled, message: "aborted: gather is shutting down"))
+            completeWithoutThread(transfer, .failed(.cancelled, message: TransferEngine.shutdownMessage))
         }
         return TransferHandle(transfer)
     }

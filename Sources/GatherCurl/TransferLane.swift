@@ -42,7 +42,7 @@ public final class TransferLane: @unchecked Sendable {
         nextThread = nextThread + 1 == threads.count ? 0 : nextThread + 1
         let transfer = Transfer(request: request, thread: thread, completion: completion)
         guard thread.inbox.postQuietly(.start(transfer)) else {
-            engine.completeWithoutThread(transfer, .failed(.cancelled, message: "aborted: gather is shutting down"))
+            engine.completeWithoutThread(transfer, .failed(.cancelled, message: TransferEngine.shutdownMessage))
             return TransferHandle(transfer)
         }
         if !owing.contains(where: { $0 === thread }) {

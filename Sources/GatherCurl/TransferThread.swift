@@ -281,7 +281,7 @@ final class TransferThread {
         switch command {
         case .start(let transfer):
             guard running else {
-                finish(transfer, .failed(.cancelled, message: "aborted: gather is shutting down"), connections: 0)
+                finish(transfer, .failed(.cancelled, message: TransferEngine.shutdownMessage), connections: 0)
                 return
             }
             if let host = TransferThread.streamHost(of: transfer.request) {
@@ -434,16 +434,16 @@ final class TransferThread {
         inbox.close(into: &batch)
         for command in batch {
             if case .start(let transfer) = command {
-                finish(transfer, .failed(.cancelled, message: "aborted: gather is shutting down"), connections: 0)
+                finish(transfer, .failed(.cancelled, message: TransferEngine.shutdownMessage), connections: 0)
             }
         }
         batch.removeAll()
         for transfer in streamSlots.removeAllWaiting() {
-            finish(transfer, .failed(.cancelled, message: "transfer engine shut down"), connections: 0)
+            finish(transfer, .failed(.cancelled, message: TransferEngine.shutdownMessage), connections: 0)
         }
         freedStreamHosts.removeAll()
         while let transfer = active.last {
-            finish(transfer, .failed(.cancelled, message: "aborted: gather is shutting down"))
+            finish(transfer, .failed(.cancelled, message: TransferEngine.shutdownMessage))
         }
         releaseResources()
     }
