@@ -98,7 +98,17 @@ extension AggregationCall {
     /// if it is no longer fresh then), not when the request starts.
     func admitsLate(_ entry: Int) -> Bool {
         coordinator.isMapCall(entry) || (entry < runtime.needIndices.count && !runtime.needIndices[entry].isEmpty)
-            || (entry < hitsAtStart.count && hitsAtStart[entry])
+            || wasHitAtStart(entry)
+    }
+
+    /// Whether entry `entry`'s primary holds an admission (taken at the start, or late).
+    func wasAdmitted(_ entry: Int) -> Bool {
+        !admitsLate(entry) || maps.admitted.contains(entry)
+    }
+
+    /// Whether route upstream `entry` had a fresh stored answer when the request started.
+    func wasHitAtStart(_ entry: Int) -> Bool {
+        entry < hitsAtStart.count && hitsAtStart[entry]
     }
 
     /// Such a primary goes through its upstream's admission now: the circuit may skip it,

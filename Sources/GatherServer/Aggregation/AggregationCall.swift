@@ -231,8 +231,8 @@ final class AggregationCall {
                 } else if urls[entry].isEmpty, let problem = renderDependent(entry) {
                     queue += coordinator.cannotSend(attempt.id, replica: attempt.replica, detail: problem.description,
                                                     admitted: false, now: now())
-                } else if attempt.kind == .primary, admitsLate(entry), !maps.admitted.contains(entry),
-                          !(entry < hitsAtStart.count && hitsAtStart[entry] && cached?.isFresh(entry) == true) {
+                } else if attempt.kind == .primary, !wasAdmitted(entry),
+                          !(wasHitAtStart(entry) && cached?.isFresh(entry) == true) {
                     queue += admitLate(attempt)
                 } else if !startTransfer(attempt) {
                     queue += coordinator.refused(attempt.id, now: now())
@@ -433,7 +433,7 @@ extension AggregationCall {
         if case .fresh(let stored, _)? = cache.lookup(key, now: CallCache.uptime) {
             // Admission counted a primary in flight (unless it was a hit from the start); nothing
             // is sent. A hedge or retry was not counted yet (that happens once it is sure to be sent).
-            if attempt.kind == .primary && (!admitsLate(index) || maps.admitted.contains(index)) {
+            if attempt.kind == .primary && wasAdmitted(index) {
                 health.primaryNotSent(replica: attempt.replica, now: CallCache.uptime)
             }
             cached.record(id, .hit)

@@ -63,7 +63,7 @@ final class CallCache {
 
     /// Whether upstream `index` has a fresh stored answer now (its attempt would send nothing).
     func isFresh(_ index: Int) -> Bool {
-        guard caches(index), let key = keys[index], let cache = runtime.upstreams[index].cache else { return false }
+        guard index < keys.count, let key = keys[index], let cache = runtime.upstreams[index].cache else { return false }
         if case .fresh? = cache.lookup(key, now: Self.uptime) { return true }
         return false
     }
