@@ -37,7 +37,7 @@ extension RouteFileParser {
            let pem = readPEMFile(certNode, path, "\(what).cert") {
             var error = [CChar](repeating: 0, count: 256)
             if gather_tls_count_certificates(pem, pem.count, &error, error.count) < 0 {
-                reader.fail(certNode, "\(what).cert '\(path)': \(Self.cText(error))")
+                reader.fail(certNode, "\(what).cert '\(path)': \(String(checkerMessage: error))")
             } else {
                 tls.certificate = (pem, path, certNode)
             }
@@ -85,7 +85,7 @@ extension RouteFileParser {
             var error = [CChar](repeating: 0, count: 256)
             if gather_tls_check_key_pair(certificate.pem, certificate.pem.count, key.pem, key.pem.count,
                                          &error, error.count) != 0 {
-                failOnce(key.node, "tls.key '\(key.path)' for tls.cert '\(certificate.path)': \(Self.cText(error))")
+                failOnce(key.node, "tls.key '\(key.path)' for tls.cert '\(certificate.path)': \(String(checkerMessage: error))")
                 return (nil, true)
             }
         }
@@ -166,7 +166,7 @@ extension RouteFileParser {
 
     private static func certificateProblem(_ pem: [UInt8]) -> String? {
         var error = [CChar](repeating: 0, count: 256)
-        return gather_tls_count_certificates(pem, pem.count, &error, error.count) < 0 ? Self.cText(error) : nil
+        return gather_tls_count_certificates(pem, pem.count, &error, error.count) < 0 ? String(checkerMessage: error) : nil
     }
 
     /// Relative paths are read from the route file's folder.
@@ -206,10 +206,5 @@ extension RouteFileParser {
             }
         }
         return true
-    }
-
-    /// The NUL-terminated message the C checker wrote into `buffer`.
-    static func cText(_ buffer: [CChar]) -> String {
-        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -135,12 +135,13 @@ public final class GatewayServer: Sendable {
     public var requestsInFlight: Int { context.admission.current }
 
     /// Turns `/readyz` to 503 and keeps accepting for `acceptGrace` (load balancers notice and stop
-    /// sending), then stops accepting and quiesces every connection (an idle HTTP/1.1 one closes at
-    /// once, a busy one after its answer; HTTP/2 ones get a GOAWAY and close when their streams
-    /// have), lets in-flight requests finish for up to `drain`, then aborts the upstream transfers
-    /// still running (their requests get whatever answer that leaves) and closes everything.
-    /// Closing idle connections first matters: a request arriving on one while the drain waits
-    /// would otherwise be admitted after the drain had counted nothing in flight.
+    /// sending), then stops accepting and quiesces every connection (an idle HTTP/1.1 one closes
+    /// after `ConnectionStateMachine.quiesceGrace`, a busy one after its answer; HTTP/2 ones get a
+    /// GOAWAY and close when their streams have), lets in-flight requests finish for up to
+    /// `drain`, then aborts the upstream transfers still running (their requests get whatever
+    /// answer that leaves) and closes everything. The drain waits for the connections as well as
+    /// for the requests: a request arriving on an idle one would otherwise be admitted after the
+    /// drain had counted nothing in flight.
     public func shutdown(drain: Duration = .seconds(10), acceptGrace: Duration = .zero) async {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         context.health.startDraining()

@@ -1,5 +1,6 @@
 import CTLSFiles
 import Foundation
+import GatherCore
 import NIOSSL
 import Synchronization
 
@@ -40,10 +41,10 @@ public final class ListenerCertificate: Sendable {
         // terser errors: a malformed PEM or a key of another certificate is named as such.
         var reason = [CChar](repeating: 0, count: 256)
         if gather_tls_count_certificates(certificatePEM, certificatePEM.count, &reason, reason.count) < 0 {
-            throw LoadError(description: "--tls-cert '\(certificatePath)': \(text(reason))")
+            throw LoadError(description: "--tls-cert '\(certificatePath)': \(String(checkerMessage: reason))")
         }
         if gather_tls_check_key_pair(certificatePEM, certificatePEM.count, keyPEM, keyPEM.count, &reason, reason.count) < 0 {
-            throw LoadError(description: "--tls-key '\(keyPath)': \(text(reason))")
+            throw LoadError(description: "--tls-key '\(keyPath)': \(String(checkerMessage: reason))")
         }
         do {
             let chain = try NIOSSLCertificate.fromPEMBytes(certificatePEM)
@@ -55,11 +56,6 @@ public final class ListenerCertificate: Sendable {
         } catch {
             throw LoadError(description: "--tls-cert '\(certificatePath)' with --tls-key '\(keyPath)': \(error)")
         }
-    }
-
-    /// A C string the shim wrote into `buffer` (NUL-terminated, or filling it).
-    private static func text(_ buffer: [CChar]) -> String {
-        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     private static func read(_ path: String, _ flag: String) throws -> [UInt8] {
