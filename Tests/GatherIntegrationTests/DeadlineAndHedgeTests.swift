@@ -47,7 +47,7 @@ struct DeadlineAndHedgeTests {
             routes:
               - name: catalog
                 match: { method: GET, path: /catalog }
-                deadline: 3s
+                deadline: 8s
                 upstreams:
                   - name: catalog
                     url: "http://127.0.0.1:\(ports["primary"]!)/catalog"
@@ -63,7 +63,10 @@ struct DeadlineAndHedgeTests {
             #expect(response["/partial"] == .bool(false))
             #expect(response["/items/0/url"] == .string("https://shop.example/lamp"))
             #expect(response.elapsedMilliseconds >= 50)
-            #expect(response.elapsedMilliseconds < 1_500, "hedge after 50ms; got \(response.elapsedMilliseconds)ms")
+            // The primary stalls for 10 s and the deadline is 8 s, so `won_by: hedge` is the proof;
+            // this bound only says the hedge went out long before either (the client's clock also
+            // counts a loaded machine's scheduling: a CI run at full parallelism took 2.06 s).
+            #expect(response.elapsedMilliseconds < 5_000, "hedge after 50ms; got \(response.elapsedMilliseconds)ms")
         }
     }
 

@@ -165,10 +165,15 @@ struct HTTPSListenerTests {
             await withKnownIssue("after a stream reset, an HTTP/2 answer the gateway logged can stay undelivered under load",
                                  isIntermittent: true) {
                 let next: H2TestClient.Response
+                let before = client.bytesReceived
                 do {
                     next = try await client.get("/search")
                 } catch {
-                    Issue.record("the stream after the reset: \(error); access lines: \(log.accessLines)")
+                    let after = client.bytesReceived
+                    Issue.record("""
+                        the stream after the reset: \(error); bytes read before the request \(before), \
+                        after the wait \(after); access lines: \(log.accessLines)
+                        """)
                     throw error
                 }
                 #expect(next.status == 200)
@@ -223,16 +228,20 @@ struct HTTPSListenerTests {
 
     /// Runs a command with its stdin held open; true when it exits by itself within 5 s.
     private static func exitsByItself(_ executable: String, _ arguments: [String]) throws -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let stdin = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        let exit = ChildProcess.Exit(process)
-        try process.run()
-        defer { try? stdin.fileHandleForWriting.close() }
+        var stdin: [Int32] = [0, 0]
+        // Not inherited by other tests' children: every child closes what is past its stderr.
+        guard pipe(&stdin) == 0 else {
+            throw ChildProcess.Failure(description: "pipe: \(String(cString: strerror(errno)))")
+        }
+        defer { close(stdin[1]) }
+        let exit: ChildProcess.Exit
+        do {
+            exit = try ChildProcess.start(executable, arguments, stdin: stdin[0])
+        } catch {
+            close(stdin[0])
+            throw error
+        }
+        close(stdin[0])  // the child has its copy; the write end stays open until we return
         return exit.waitBlocking(within: .seconds(5)) != nil
     }
 

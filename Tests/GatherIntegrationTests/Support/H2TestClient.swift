@@ -3,6 +3,7 @@ import NIOHTTP1
 import NIOHTTP2
 import NIOPosix
 import NIOSSL
+import GatherTestSupport
 import Synchronization
 
 /// An HTTP/2 client over TLS (ALPN h2 only) with swift-nio-http2: one connection, a stream per
@@ -22,13 +23,21 @@ final class H2TestClient: Sendable {
     private let channel: Channel
     private let multiplexer: NIOHTTP2Handler.StreamMultiplexer
     private let goAways: GoAwayRecorder
+    private let received: ByteCounters
 
     private init(group: MultiThreadedEventLoopGroup, channel: Channel, multiplexer: NIOHTTP2Handler.StreamMultiplexer,
-                 goAways: GoAwayRecorder) {
+                 goAways: GoAwayRecorder, received: ByteCounters) {
         self.group = group
         self.channel = channel
         self.multiplexer = multiplexer
         self.goAways = goAways
+        self.received = received
+    }
+
+    /// Bytes this connection has read so far, as TLS records and as decrypted HTTP/2 frames: a
+    /// response that never arrives is then told apart from one that arrived and was lost here.
+    var bytesReceived: (tls: Int, http2: Int) {
+        (received.tls.load(ordering: .acquiring), received.plaintext.load(ordering: .acquiring))
     }
 
     /// Whether the connection has closed (whoever closed it), waiting up to `limit`.
@@ -57,10 +66,13 @@ final class H2TestClient: Sendable {
         let context = try NIOSSLContext(configuration: tls)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         do {
+            let received = ByteCounters()
             let channel = try await ClientBootstrap(group: group).channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
-                        NIOSSLClientHandler(context: context, serverHostname: "localhost"))
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(ByteCounter(counter: received, plaintext: false))
+                    try sync.addHandler(NIOSSLClientHandler(context: context, serverHostname: "localhost"))
+                    try sync.addHandler(ByteCounter(counter: received, plaintext: true))
                 }
             }.connect(host: "127.0.0.1", port: port).get()
             let multiplexer = try await channel.configureHTTP2Pipeline(
@@ -69,7 +81,8 @@ final class H2TestClient: Sendable {
             // Frames of the connection itself (stream 0) reach the handlers after the HTTP/2 one.
             let goAways = GoAwayRecorder()
             try await channel.pipeline.addHandler(goAways).get()
-            return H2TestClient(group: group, channel: channel, multiplexer: multiplexer, goAways: goAways)
+            return H2TestClient(group: group, channel: channel, multiplexer: multiplexer, goAways: goAways,
+                                received: received)
         } catch {
             try? await group.shutdownGracefully()
             throw error
@@ -82,14 +95,15 @@ final class H2TestClient: Sendable {
     func open(_ path: String, headers: [(String, String)] = [],
               within limit: TimeAmount = .seconds(10)) async throws -> (stream: Channel, response: EventLoopFuture<Response>) {
         let promise = channel.eventLoop.makePromise(of: Response.self)
+        let progress = Locked("no head")
         let timer = channel.eventLoop.scheduleTask(in: limit) {
-            promise.fail(Failure(description: "no response to GET \(path) within \(limit)"))
+            promise.fail(Failure(description: "no response to GET \(path) within \(limit); the stream had \(progress.value)"))
         }
         promise.futureResult.whenComplete { _ in timer.cancel() }
         let stream = try await multiplexer.createStreamChannel { stream in
             stream.eventLoop.makeCompletedFuture {
                 try stream.pipeline.syncOperations.addHandler(HTTP2FramePayloadToHTTP1ClientCodec(httpProtocol: .https))
-                try stream.pipeline.syncOperations.addHandler(Collector(promise: promise))
+                try stream.pipeline.syncOperations.addHandler(Collector(promise: promise, progress: progress))
             }
         }.get()
         var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path)
@@ -119,22 +133,57 @@ final class H2TestClient: Sendable {
         }
     }
 
+    private final class ByteCounters: Sendable {
+        let tls = Atomic<Int>(0)
+        let plaintext = Atomic<Int>(0)
+    }
+
+    private final class ByteCounter: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        let counter: ByteCounters
+        let plaintext: Bool
+
+        init(counter: ByteCounters, plaintext: Bool) {
+            self.counter = counter
+            self.plaintext = plaintext
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let count = unwrapInboundIn(data).readableBytes
+            if plaintext {
+                counter.plaintext.add(count, ordering: .releasing)
+            } else {
+                counter.tls.add(count, ordering: .releasing)
+            }
+            context.fireChannelRead(data)
+        }
+    }
+
     private final class Collector: ChannelInboundHandler {
         typealias InboundIn = HTTPClientResponsePart
         private let promise: EventLoopPromise<Response>
         private var response = Response(status: 0, headers: [:], body: "")
         private var done = false
 
-        init(promise: EventLoopPromise<Response>) { self.promise = promise }
+        /// What has arrived so far, for a failure's message.
+        private let progress: Locked<String>
+
+        init(promise: EventLoopPromise<Response>, progress: Locked<String>) {
+            self.promise = promise
+            self.progress = progress
+        }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             switch unwrapInboundIn(data) {
             case .head(let head):
                 response.status = Int(head.status.code)
                 response.headers = head.headers
+                progress.withLock { [response] in $0 = "head \(response.status), no body, no end" }
             case .body(let buffer):
                 response.body += String(buffer: buffer)
+                progress.withLock { [response] in $0 = "head \(response.status), \(response.body.utf8.count) body bytes, no end" }
             case .end:
+                progress.withLock { $0 = "its end" }
                 done = true
                 promise.succeed(response)
             }

@@ -71,13 +71,8 @@ final class NginxUpstream: Sendable {
             // nginx in the foreground with its master process: the master sets its own signal
             // mask (a single-process nginx would keep the blocked signals it inherits, and
             // never see SIGTERM).
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
-            process.arguments = ["-p", folder, "-c", folder + "/nginx.conf", "-e", folder + "/error.log"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            let exit = ChildProcess.Exit(process)
-            try process.run()
+            let exit = try ChildProcess.start("/usr/sbin/nginx",
+                                              ["-p", folder, "-c", folder + "/nginx.conf", "-e", folder + "/error.log"])
             let nginx = NginxUpstream(folder: folder, ports: ports, exit: exit)
             if await nginx.waitUntilListening() { return nginx }
             lastError = (try? String(contentsOfFile: folder + "/error.log", encoding: .utf8)) ?? "no error log"

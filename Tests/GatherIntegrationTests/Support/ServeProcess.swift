@@ -24,18 +24,13 @@ final class ServeProcess: Sendable {
     }
 
     static func start(_ arguments: [String]) async throws -> ServeProcess {
-        let process = Process()
-        process.executableURL = CheckCommandTests.gatherBinary
-        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0"] + arguments
         // Output goes to files, read when asked: a pipe's readabilityHandler is a dispatch
         // source, and one cancelled as its pipe closes has crashed libdispatch's epoll loop here.
         let output = try CapturedOutput()
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output.stdoutPath))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: output.stderrPath))
-        let exit = ChildProcess.Exit(process)
-        try process.run()
-        try? (process.standardOutput as? FileHandle)?.close()
-        try? (process.standardError as? FileHandle)?.close()
+        let exit = try ChildProcess.start(
+            CheckCommandTests.gatherBinary.path,
+            ["serve", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0"] + arguments,
+            stdout: output.stdoutPath, stderr: output.stderrPath)
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline && exit.isRunning {
             if let ports = Self.ports(in: output.stdout) {
