@@ -49,25 +49,28 @@ struct LatencyLearningTests {
         await server.shutdown(drain: .seconds(1))
     }
 
-    /// Two replicas, the url slow (holds 300ms), the replica fast; the first primary goes to the
+    /// Two replicas, the url slow (holds 1s), the replica fast; the first primary goes to the
     /// url (a tie between two unmeasured replicas goes to the first), its hedge to the replica
-    /// wins after 50ms. The overtaken primary is a sample (at least 50ms), and its replica's
+    /// wins after 200ms. The overtaken primary is a sample (at least 200ms), and its replica's
     /// estimate rises: the next primaries go to the fast replica.
     @Test("a primary overtaken by its hedge is a sample, and its replica loses traffic")
     func overtakenPrimaryIsASample() async throws {
-        let slow = try await TestUpstream.start { .results(for: $0, status: 200, delay: .milliseconds(300)) }
+        let slow = try await TestUpstream.start { .results(for: $0, status: 200, delay: .seconds(1)) }
         let fast = try await TestUpstream.start { .results(for: $0, status: 200) }
         defer { Task { await slow.stop(); await fast.stop() } }
+        // The hedge waits 200ms: the fast replica's own first sample (its hedge, connection
+        // included) must stay below the slow one's, also on a loaded machine (at 50ms, one CI-like
+        // run measured the hedge slower than that and kept sending primaries to the slow replica).
         let (server, gateway, admin) = try await Self.start("""
             routes:
               - name: search
                 match: { method: GET, path: /search }
-                deadline: 2s
+                deadline: 3s
                 upstreams:
                   - name: svc
                     url: "http://127.0.0.1:\(slow.port)/search"
                     replicas: ["http://127.0.0.1:\(fast.port)/search"]
-                    hedge: { after: 50ms }
+                    hedge: { after: 200ms }
                 merge: { items: /results }
             """)
         defer {
@@ -80,10 +83,10 @@ struct LatencyLearningTests {
         let upstream = "/routes/0/upstreams/0"
         #expect(health["\(upstream)/samples"] == .int(1), "the overtaken primary is a lower-bound sample")
         let estimate = try #require(health["\(upstream)/latency_estimate_ms_by_replica/0"]?.numberValue)
-        // The hedge is due 50ms after the fan-out began, and the primary left a little after that
+        // The hedge is due 200ms after the fan-out began, and the primary left a little after that
         // (the first request renders and connects first; measured up to ~2ms late on a loaded
-        // machine), so the sample is about 50ms: far above the fast replica's ~1ms either way.
-        #expect(estimate >= 40, "the slow replica's estimate is about the time it was given: \(estimate)")
+        // machine), so the sample is about 200ms: far above the fast replica's ~1ms either way.
+        #expect(estimate >= 180, "the slow replica's estimate is about the time it was given: \(estimate)")
         for _ in 0..<5 {
             #expect(await gateway.get("/search")["/upstreams/svc/won_by"] == .string("primary"))
         }

@@ -67,20 +67,28 @@ final class H2TestClient: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         do {
             let received = ByteCounters()
-            let channel = try await ClientBootstrap(group: group).channelInitializer { channel in
+            let goAways = GoAwayRecorder()
+            // The whole pipeline is built before the connection reads anything. Added once the
+            // connect had returned, the HTTP/2 handler lost a race on a loaded machine: the
+            // handshake ended on the event loop, the server's preface (its SETTINGS) reached the
+            // end of a pipeline that had no HTTP/2 handler yet and was dropped, and the connection
+            // then delivered no frame to any stream (about one full parallel run in ten: answers
+            // and GOAWAYs the gateway had sent, read here and never seen).
+            let (channel, multiplexer) = try await ClientBootstrap(group: group).connect(host: "127.0.0.1", port: port) {
+                channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(ByteCounter(counter: received, plaintext: false))
                     try sync.addHandler(NIOSSLClientHandler(context: context, serverHostname: "localhost"))
                     try sync.addHandler(ByteCounter(counter: received, plaintext: true))
+                    let multiplexer = try sync.configureHTTP2Pipeline(
+                        mode: .client, connectionConfiguration: .init(), streamConfiguration: .init()
+                    ) { $0.eventLoop.makeSucceededVoidFuture() }
+                    // Frames of the connection itself (stream 0) reach the handlers after the HTTP/2 one.
+                    try sync.addHandler(goAways)
+                    return (channel, multiplexer)
                 }
-            }.connect(host: "127.0.0.1", port: port).get()
-            let multiplexer = try await channel.configureHTTP2Pipeline(
-                mode: .client, connectionConfiguration: .init(), streamConfiguration: .init()
-            ) { $0.eventLoop.makeSucceededVoidFuture() }.get()
-            // Frames of the connection itself (stream 0) reach the handlers after the HTTP/2 one.
-            let goAways = GoAwayRecorder()
-            try await channel.pipeline.addHandler(goAways).get()
+            }
             return H2TestClient(group: group, channel: channel, multiplexer: multiplexer, goAways: goAways,
                                 received: received)
         } catch {
