@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Deadlines and hedging through the real gateway")
 struct DeadlineAndHedgeTests {
-    @Test("a stalled upstream under a 200ms deadline: 200, partial, timeout, answered within the budget")
+    @Test("a stalled upstream under a 1s deadline: 200, partial, timeout, answered within the budget")
     func stalledUpstreamIsPartial() async throws {
         let backends = [
             Backends.fast("a", urls: ["https://a.example/1"]),
@@ -14,7 +14,7 @@ struct DeadlineAndHedgeTests {
             routes:
               - name: search
                 match: { method: GET, path: /search }
-                deadline: 200ms
+                deadline: 1s
                 upstreams:
                   - { name: a, url: "http://127.0.0.1:\(ports["a"]!)/search" }
                   - { name: b, url: "http://127.0.0.1:\(ports["b"]!)/search" }
@@ -27,13 +27,15 @@ struct DeadlineAndHedgeTests {
             #expect(response.header("Gather-Partial") == "true")
             #expect(response.upstreamStatus("b") == "timeout")
             #expect(response.upstreamStatus("a") == "ok")
-            #expect(response.elapsedMilliseconds >= 190)
-            // The straggler stalls for seconds: well under that is the deadline at work (the
-            // client's clock also counts a loaded machine's scheduling, so no tighter bound).
-            #expect(response.elapsedMilliseconds < 2_000, "deadline 200ms; got \(response.elapsedMilliseconds)ms")
+            #expect(response.elapsedMilliseconds >= 990)
+            // The straggler stalls for 10 s: well under that is the deadline at work (the
+            // client's clock also counts a loaded machine's scheduling, so no tighter bound). The
+            // deadline is 1 s, not less, so that the fast upstream answers within it also on a
+            // loaded machine (at 200ms, one parallel run here timed it out too).
+            #expect(response.elapsedMilliseconds < 5_000, "deadline 1s; got \(response.elapsedMilliseconds)ms")
             let ms = try #require(response["/upstreams/b/ms"]?.numberValue)
-            #expect(ms >= 199 && ms < 260)
-            #expect(response.header("Server-Timing")?.contains(#"b;dur=200.0;desc="timeout""#) == true)
+            #expect(ms >= 999 && ms < 1_500)
+            #expect(response.header("Server-Timing")?.contains(#"b;dur=1000.0;desc="timeout""#) == true)
         }
     }
 

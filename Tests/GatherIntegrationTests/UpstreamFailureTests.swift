@@ -26,7 +26,7 @@ struct UpstreamFailureTests {
             routes:
               - name: failures
                 match: { method: GET, path: /failures }
-                deadline: 400ms
+                deadline: 3s
                 merge: { items: /results }
                 upstreams:
                   - { name: good, url: "http://127.0.0.1:\(ports["good"]!)/search" }
