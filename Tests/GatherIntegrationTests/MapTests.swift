@@ -29,7 +29,9 @@ struct MapTests {
     @Test("500 items in batches of 25 under max_parallel 8: 20 calls, never more than 8 in flight at the upstream, records in order")
     func batchesUnderMaxParallel() async throws {
         try await Self.with({ path in
-            path == "/enrich" ? (#"{"records":[{"batch":true}]}"#, .milliseconds(40)) : nil
+            // Each call is held 300ms, so that the 8 the gateway may send at once overlap at the
+            // upstream also on a loaded machine (held 40ms, one parallel run here saw only 6).
+            path == "/enrich" ? (#"{"records":[{"batch":true}]}"#, .milliseconds(300)) : nil
         }, routes: { port in """
             routes:
               - name: enrich
@@ -74,7 +76,8 @@ struct MapTests {
     @Test("a map's calls share the upstream's max_in_flight: they wait for a place, never more than 2 at the upstream")
     func callsShareMaxInFlight() async throws {
         try await Self.with({ path in
-            path.hasPrefix("/r/") ? (#"{"list":[1]}"#, .milliseconds(30)) : nil
+            // Held 200ms so that two calls overlap at the upstream also on a loaded machine.
+            path.hasPrefix("/r/") ? (#"{"list":[1]}"#, .milliseconds(200)) : nil
         }, routes: { port in """
             routes:
               - name: each
