@@ -64,7 +64,9 @@ struct CompletionRuleTests {
             #expect(response["/partial"] == .bool(false))
             #expect(response.header("Gather-Partial") == "false")
             #expect(response["/items"]?.arrayValue?.count == 2)
-            #expect(response.elapsedMilliseconds < 2_000, "quorum must not wait for the stalled upstream")
+            // `cancelled` is the proof (at the 3 s deadline it would be `timeout`); the client's
+            // clock also counts a loaded machine's scheduling.
+            #expect(response.elapsedMilliseconds < 2_900, "quorum must not wait for the stalled upstream")
         }
     }
 

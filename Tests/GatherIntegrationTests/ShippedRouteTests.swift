@@ -38,9 +38,10 @@ struct ShippedRouteTests {
             #expect(response.status == 200)
             #expect(response["/partial"] == .bool(true))
             #expect(response.upstreamStatus("gamma") == "timeout")
-            // gamma stalls for seconds; the answer leaves at the 200ms deadline (the client's
-            // clock also counts a loaded machine's scheduling, so no tighter bound).
-            #expect(response.elapsedMilliseconds < 2_000)
+            // gamma stalls for 10 s; the answer leaves at the 200ms deadline. The client's clock
+            // also counts a loaded machine's scheduling (a full parallel run here took 2.05 s for
+            // this first request of its gateway), hence the wide bound: `timeout` is the proof.
+            #expect(response.elapsedMilliseconds < 6_000)
         }
     }
 
@@ -85,8 +86,9 @@ struct ShippedRouteTests {
             #expect(response.status == 200)
             #expect(response["/upstreams/catalog/won_by"] == .string("hedge"))
             #expect(response["/items/0/region"] == .string("us"))
-            // The primary stalls for 5 s: well under that, the hedge won.
-            #expect(response.elapsedMilliseconds < 2_000)
+            // The primary stalls for 5 s: well under that, the hedge won (within the route's
+            // 500ms deadline, by the gateway's clock; the client's also counts scheduling).
+            #expect(response.elapsedMilliseconds < 4_000)
         }
     }
 
