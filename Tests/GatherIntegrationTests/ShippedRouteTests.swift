@@ -14,6 +14,24 @@ struct ShippedRouteTests {
         await harness.stop()
     }
 
+    @Test("the harness gives the shipped routes' deadlines and timeouts four times the room, nothing else")
+    func roomForLoad() {
+        let file = """
+            deadline: 300ms
+                timeout: 2s
+                hedge: { after: 30ms, max: 1 }
+              - { name: a, url: "http://127.0.0.1:9101/search?timeout=5" }
+            deadline: 1500ms   # a comment
+            """
+        #expect(GatewayHarness.withRoomForLoad(file) == """
+            deadline: 1200ms
+                timeout: 8s
+                hedge: { after: 30ms, max: 1 }
+              - { name: a, url: "http://127.0.0.1:9101/search?timeout=5" }
+            deadline: 6000ms   # a comment
+            """)
+    }
+
     @Test("search: three engines fused by RRF, ten items by descending _score, hit counts summed")
     func federatedSearch() async throws {
         try await Self.withShipped { harness in
@@ -38,7 +56,8 @@ struct ShippedRouteTests {
             #expect(response.status == 200)
             #expect(response["/partial"] == .bool(true))
             #expect(response.upstreamStatus("gamma") == "timeout")
-            // gamma stalls for 10 s; the answer leaves at the 200ms deadline. The client's clock
+            // gamma stalls for 10 s; the answer leaves at the deadline (200ms shipped, 800ms with
+            // the harness's room for load, see `GatewayHarness.withRoomForLoad`). The client's clock
             // also counts a loaded machine's scheduling (a full parallel run here took 2.05 s for
             // this first request of its gateway), hence the wide bound: `timeout` is the proof.
             #expect(response.elapsedMilliseconds < 6_000)
@@ -87,7 +106,7 @@ struct ShippedRouteTests {
             #expect(response["/upstreams/catalog/won_by"] == .string("hedge"))
             #expect(response["/items/0/region"] == .string("us"))
             // The primary stalls for 5 s: well under that, the hedge won (within the route's
-            // 500ms deadline, by the gateway's clock; the client's also counts scheduling).
+            // deadline, by the gateway's clock; the client's also counts scheduling).
             #expect(response.elapsedMilliseconds < 4_000)
         }
     }

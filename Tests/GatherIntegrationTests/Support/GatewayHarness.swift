@@ -47,6 +47,31 @@ final class GatewayHarness: Sendable {
 
     /// The shipped `fixtures/` on ephemeral ports and the shipped `routes/`, their upstream
     /// ports rewritten to where the fixtures really listen: the files users run, tested as shipped.
+    /// The shipped routes' `deadline:` and `timeout:` values, four times as long. They are set
+    /// for the demo on an idle machine (200–500ms); a full parallel test run on two loaded cores
+    /// has stretched a fixture's 5ms answer past 300ms (one run in thirty here), which turned a
+    /// demo answer into a timeout. The tests check what the routes compose, and every stall in
+    /// the shipped fixtures (5 s, 10 s) stays far beyond the longer limits, so each partial or
+    /// hedged answer is still one. Hedge delays are kept.
+    static func withRoomForLoad(_ routeFile: String) -> String {
+        var lines: [String] = []
+        for line in routeFile.split(separator: "\n", omittingEmptySubsequences: false) {
+            var text = String(line)
+            for key in ["deadline: ", "timeout: "] {
+                guard let keyRange = text.range(of: key) else { continue }
+                let rest = text[keyRange.upperBound...]
+                let digits = rest.prefix { $0.isNumber }
+                guard let value = Int(digits) else { continue }
+                let unit = rest.dropFirst(digits.count).prefix { $0.isLetter }
+                guard unit == "ms" || unit == "s" else { continue }
+                text.replaceSubrange(keyRange.upperBound..<rest.index(rest.startIndex, offsetBy: digits.count),
+                                     with: String(value * 4))
+            }
+            lines.append(text)
+        }
+        return lines.joined(separator: "\n")
+    }
+
     static func startShipped() async throws -> GatewayHarness {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
@@ -61,6 +86,7 @@ final class GatewayHarness: Sendable {
                 guard let port = fixtures.port(of: backend.name) else { continue }
                 text = text.replacingOccurrences(of: "127.0.0.1:\(backend.port)/", with: "127.0.0.1:\(port)/")
             }
+            text = Self.withRoomForLoad(text)
             // The full path: a route's relative tls files are read from its folder.
             let parsed = RouteLoader.parse(text: text, file: folder.appendingPathComponent(name).path, environment: [:],
                                            paths: RouteFileReader.lookUp)
