@@ -26,7 +26,8 @@ public enum MergedValue: Sendable {
         /// the end (the caller appends it).
         mutating func member(named name: UnsafeRawBufferPointer, in contributions: [UpstreamContribution]) -> Int? {
             if keys == nil {
-                for (position, member) in members.enumerated() where member.key.equals(name, in: contributions) {
+                // By index: binding each member would copy its value (and retain what it holds).
+                for position in members.indices where members[position].key.equals(name, in: contributions) {
                     return position
                 }
                 guard members.count + 1 > Self.tableThreshold else { return nil }
@@ -65,38 +66,78 @@ public enum MergedValue: Sendable {
         }
     }
 
+    /// Writes the value into room reserved once for all of it (its size bounded in a first
+    /// pass), so that a merged object's members, keys and commas do not each call the
+    /// `ByteBuffer`.
     public func write(into writer: inout JSONWriter, contributions: [UpstreamContribution]) {
+        writer.withRawOutput(maximumCount: bound(contributions)) { output in
+            write(into: &output, contributions: contributions)
+        }
+    }
+
+    /// The most bytes `write` writes: what is copied of an upstream's value is never longer
+    /// than its bytes; a gather-made key escapes to at most 6 bytes per byte, plus quotes.
+    private func bound(_ contributions: [UpstreamContribution]) -> Int {
         switch self {
         case .null:
-            writer.writeNull()
+            return 4
         case .upstream(let contribution, let position):
-            writer.write(contributions[contribution].body, position)
+            return contributions[contribution].body.range(position).count
         case .object(let node):
-            writer.writeByte(UInt8(ascii: "{"))
-            for (index, member) in node.members.enumerated() {
-                if index > 0 { writer.writeByte(UInt8(ascii: ",")) }
-                switch member.key {
-                case .upstream(let contribution, let position): writer.write(contributions[contribution].body, position)
-                case .name(let name): writer.writeString(name)
+            var bound = 2
+            for index in node.members.indices {
+                switch node.members[index].key {
+                case .upstream(let contribution, let position): bound += contributions[contribution].body.range(position).count
+                case .name(let name): bound += name.utf8.count * 6 + 2
                 }
-                writer.writeByte(UInt8(ascii: ":"))
-                member.value.write(into: &writer, contributions: contributions)
+                bound += 2 + node.members[index].value.bound(contributions)
             }
-            writer.writeByte(UInt8(ascii: "}"))
+            return bound
         case .concatenated(let arrays):
-            writer.writeByte(UInt8(ascii: "["))
+            // Each array's brackets are not written; the commas between them fit in their place.
+            var bound = 2
+            for (contribution, array) in arrays { bound += contributions[contribution].body.range(array).count }
+            return bound
+        }
+    }
+
+    private func write(into output: inout JSONWriter.RawOutput, contributions: [UpstreamContribution]) {
+        switch self {
+        case .null:
+            output.append("null")
+        case .upstream(let contribution, let position):
+            contributions[contribution].body.forEachCompactRun(of: position) { output.append($0) }
+        case .object(let node):
+            output.append(UInt8(ascii: "{"))
+            for index in node.members.indices {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                switch node.members[index].key {
+                case .upstream(let contribution, let position):
+                    contributions[contribution].body.forEachCompactRun(of: position) { output.append($0) }
+                case .name(let name):
+                    // gather's own key (`group`), one per group an answer: escaped the usual way.
+                    var escaped = JSONWriter(reservingCapacity: name.utf8.count + 2)
+                    escaped.writeString(name)
+                    escaped.buffer.withUnsafeReadableBytes { output.append($0) }
+                }
+                output.append(UInt8(ascii: ":"))
+                node.members[index].value.write(into: &output, contributions: contributions)
+            }
+            output.append(UInt8(ascii: "}"))
+        case .concatenated(let arrays):
+            output.append(UInt8(ascii: "["))
             var first = true
             for (contribution, array) in arrays {
                 let document = contributions[contribution].body
                 var element = array + 1
                 while element < document.next(array) {
-                    if !first { writer.writeByte(UInt8(ascii: ",")) }
+                    if !first { output.append(UInt8(ascii: ",")) }
                     first = false
-                    writer.write(document, element)
+                    document.forEachCompactRun(of: element) { output.append($0) }
                     element = document.next(element)
                 }
             }
-            writer.writeByte(UInt8(ascii: "]"))
+            output.append(UInt8(ascii: "]"))
         }
     }
 
