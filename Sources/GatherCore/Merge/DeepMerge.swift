@@ -88,7 +88,7 @@ struct DeepMerge {
     private func kind(of value: MergedValue) -> JSONKind? {
         switch value {
         case .null: return .null
-        case .upstream(let contribution, let position): return contributions[contribution].body.kind(position)
+        case .upstream(let contribution, let position): return contributions[contribution].answer.body.kind(position)
         case .object: return .object
         case .concatenated: return .array
         }

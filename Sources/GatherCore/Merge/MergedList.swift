@@ -78,7 +78,7 @@ public struct MergedList: Sendable {
     /// number, and the `_sources` tail with its closing brace.
     private func itemBound(_ position: Int, names: QuotedNames) -> Int {
         let entry = entries[position]
-        var bound = contributions[entry.contribution].itemsDocument.range(entry.item).count + 2
+        var bound = contributions[entry.contribution].answer.itemsDocument.range(entry.item).count + 2
         if entry.score != nil { bound += 9 + JSONWriter.maximumDoubleLength + 1 }  // `"_score":`, the number, a comma
         if provenance {
             if let only = sources.single(entry.sources) {
