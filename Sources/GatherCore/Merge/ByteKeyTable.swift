@@ -1,3 +1,5 @@
+import Foundation
+
 /// A hash table from byte strings to positions for one merge: keys are copied into one arena
 /// and the slots are open addressing over the entries, so a merge allocates a few buffers up
 /// front whatever its number of keys, and a lookup that finds its key copies nothing.
@@ -50,13 +52,9 @@ struct ByteKeyTable {
 
     private func matches(_ stored: Range<Int>, _ key: UnsafeRawBufferPointer) -> Bool {
         guard stored.count == key.count else { return false }
+        guard let keyBase = key.baseAddress, !key.isEmpty else { return true }
         return arena.withUnsafeBytes { bytes in
-            var offset = 0
-            while offset < key.count {
-                if bytes[stored.lowerBound + offset] != key[offset] { return false }
-                offset += 1
-            }
-            return true
+            memcmp(bytes.baseAddress! + stored.lowerBound, keyBase, key.count) == 0
         }
     }
 
@@ -80,11 +78,17 @@ struct ByteKeyTable {
             offset += 8
         }
         var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while offset < bytes.count {
-            tail |= UInt64(bytes[offset]) << shift
-            shift += 8
-            offset += 1
+        if offset < bytes.count, bytes.count >= 8 {
+            // The last 8 bytes in one load (overlapping the last word): the length, mixed in
+            // at the start, keeps keys that differ only in the overlap apart.
+            tail = bytes.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self)
+        } else {
+            var shift: UInt64 = 0
+            while offset < bytes.count {
+                tail |= UInt64(bytes[offset]) << shift
+                shift += 8
+                offset += 1
+            }
         }
         state = mix(state ^ tail)
         return state ^ (state >> 29)

@@ -49,6 +49,14 @@ struct DeepMerge {
             if let position = existing {
                 if node.touched[position] != pass {
                     node.touched[position] = pass
+                    let incomingKind = document.kind(value)
+                    guard incomingKind == .object || (incomingKind == .array && appendArrays) else {
+                        // Nothing merges into a scalar, `null` or (without `append`) an array:
+                        // the later value replaces the earlier one, whatever that was.
+                        node.members[position].value = .upstream(contribution: contribution, position: value)
+                        key = document.next(value)
+                        continue
+                    }
                     // Taken out first, so the value being merged into is not shared with its slot.
                     let current = node.members[position].value
                     node.members[position].value = .null
@@ -80,7 +88,7 @@ struct DeepMerge {
     private func kind(of value: MergedValue) -> JSONKind? {
         switch value {
         case .null: return .null
-        case .upstream(let contribution, let position): return contributions[contribution].body.kind(position)
+        case .upstream(let contribution, let position): return contributions[contribution].answer.body.kind(position)
         case .object: return .object
         case .concatenated: return .array
         }

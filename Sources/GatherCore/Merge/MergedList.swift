@@ -14,23 +14,32 @@ public struct MergedList: Sendable {
 
     public var count: Int { entries.count }
 
-    /// `[item,…]`.
+    /// `[item,…]`. Every item, comma and tail is copied into room reserved once for the list
+    /// (its size bounded in a first pass), so the `ByteBuffer` is called a few times a list
+    /// rather than a few times an item.
     public func write(into writer: inout JSONWriter) {
         guard !entries.isEmpty else {
             writer.writeRaw("[]")
             return
         }
         let names = QuotedNames(contributions)
-        writer.writeByte(UInt8(ascii: "["))
-        for position in entries.indices {
-            if position > 0 { writer.writeByte(UInt8(ascii: ",")) }
-            writeItem(position, names: names, into: &writer)
+        var bound = 2
+        for position in entries.indices { bound += itemBound(position, names: names) + 1 }
+        writer.withRawOutput(maximumCount: bound) { output in
+            output.append(UInt8(ascii: "["))
+            for position in entries.indices {
+                if position > 0 { output.append(UInt8(ascii: ",")) }
+                writeItem(position, names: names, into: &output)
+            }
+            output.append(UInt8(ascii: "]"))
         }
-        writer.writeByte(UInt8(ascii: "]"))
     }
 
     public func writeItem(_ position: Int, into writer: inout JSONWriter) {
-        writeItem(position, names: QuotedNames(contributions), into: &writer)
+        let names = QuotedNames(contributions)
+        writer.withRawOutput(maximumCount: itemBound(position, names: names)) { output in
+            writeItem(position, names: names, into: &output)
+        }
     }
 
     /// The upstream names as JSON strings, escaped once per answer rather than once per item,
@@ -39,6 +48,8 @@ public struct MergedList: Sendable {
         var bytes: [UInt8] = []
         var ranges: [Range<Int>] = []
         var soleSourceTails: [Range<Int>] = []
+        /// The longest `"_sources":[…]}` tail an item from several upstreams can have.
+        var sharedTailBound = 0
 
         init(_ contributions: [UpstreamContribution]) {
             var writer = JSONWriter(reservingCapacity: contributions.count * 48)
@@ -49,6 +60,8 @@ public struct MergedList: Sendable {
                 writer.writeString(contribution.name)
                 ranges.append(start..<writer.count)
             }
+            // `"_sources":[` and `]}` around every name, commas between.
+            sharedTailBound = 14 + writer.count + contributions.count
             for contribution in contributions {
                 let start = writer.count
                 writer.writeRaw("\"_sources\":[")
@@ -60,58 +73,75 @@ public struct MergedList: Sendable {
         }
     }
 
-    private func writeItem(_ position: Int, names: QuotedNames, into writer: inout JSONWriter) {
+    /// The most bytes `writeItem` writes for the entry at `position`: the item's own bytes
+    /// (what is copied of them is never longer), then at most a comma, `"_score":` and a
+    /// number, and the `_sources` tail with its closing brace.
+    private func itemBound(_ position: Int, names: QuotedNames) -> Int {
+        let entry = entries[position]
+        var bound = contributions[entry.contribution].answer.itemsDocument.range(entry.item).count + 2
+        if entry.score != nil { bound += 9 + JSONWriter.maximumDoubleLength + 1 }  // `"_score":`, the number, a comma
+        if provenance {
+            if let only = sources.single(entry.sources) {
+                bound += names.soleSourceTails[only].count
+            } else {
+                bound += names.sharedTailBound
+            }
+        }
+        return bound
+    }
+
+    private func writeItem(_ position: Int, names: QuotedNames, into output: inout JSONWriter.RawOutput) {
         let entry = entries[position]
         let document = contributions[entry.contribution].itemsDocument
         let item = entry.item
         guard entry.score != nil || provenance, document.kind(item) == .object else {
-            writer.write(document, item)
+            document.forEachCompactRun(of: item) { output.append($0) }
             return
         }
         let range = document.range(item)
         let scored = entry.score != nil
         if !document.hasWhitespace(item) && !holdsOwnMembers(document, item, scored: scored) {
             // The usual item: one copy up to (not including) its closing brace.
-            writer.write(document, bytesIn: range.lowerBound..<(range.upperBound - 1))
-            if document.count(item) > 0 { writer.writeByte(UInt8(ascii: ",")) }
+            document.bytes.withUnsafeBytes { output.append(UnsafeRawBufferPointer(rebasing: $0[range.lowerBound..<(range.upperBound - 1)])) }
+            if document.count(item) > 0 { output.append(UInt8(ascii: ",")) }
         } else {
-            writer.writeByte(UInt8(ascii: "{"))
+            output.append(UInt8(ascii: "{"))
             var key = item + 1
             while key < document.next(item) {
                 if !isOwnMember(document, key, scored: scored) {
-                    writer.write(document, key)
-                    writer.writeByte(UInt8(ascii: ":"))
-                    writer.write(document, key + 1)
-                    writer.writeByte(UInt8(ascii: ","))
+                    document.forEachCompactRun(of: key) { output.append($0) }
+                    output.append(UInt8(ascii: ":"))
+                    document.forEachCompactRun(of: key + 1) { output.append($0) }
+                    output.append(UInt8(ascii: ","))
                 }
                 key = document.next(key + 1)
             }
         }
         var wroteMember = false
         if let score = entry.score {
-            writer.writeRaw("\"_score\":")
-            writer.writeDouble(score)
+            output.append("\"_score\":")
+            output.appendDouble(score)
             wroteMember = true
         }
         if provenance {
-            if wroteMember { writer.writeByte(UInt8(ascii: ",")) }
+            if wroteMember { output.append(UInt8(ascii: ",")) }
             if let only = sources.single(entry.sources) {
                 // The usual item, from one upstream: its whole tail in one copy.
-                names.bytes.withUnsafeBytes { writer.writeRaw(UnsafeRawBufferPointer(rebasing: $0[names.soleSourceTails[only]])) }
+                names.bytes.withUnsafeBytes { output.append(UnsafeRawBufferPointer(rebasing: $0[names.soleSourceTails[only]])) }
                 return
             }
-            writer.writeRaw("\"_sources\":[")
+            output.append("\"_sources\":[")
             var first = true
             names.bytes.withUnsafeBytes { quoted in
                 sources.forEach(entry.sources) { source in
-                    if !first { writer.writeByte(UInt8(ascii: ",")) }
+                    if !first { output.append(UInt8(ascii: ",")) }
                     first = false
-                    writer.writeRaw(UnsafeRawBufferPointer(rebasing: quoted[names.ranges[source]]))
+                    output.append(UnsafeRawBufferPointer(rebasing: quoted[names.ranges[source]]))
                 }
             }
-            writer.writeByte(UInt8(ascii: "]"))
+            output.append(UInt8(ascii: "]"))
         }
-        writer.writeByte(UInt8(ascii: "}"))
+        output.append(UInt8(ascii: "}"))
     }
 
     /// The items as trees; for tests and messages.

@@ -26,13 +26,19 @@ public enum MergedValue: Sendable {
         /// the end (the caller appends it).
         mutating func member(named name: UnsafeRawBufferPointer, in contributions: [UpstreamContribution]) -> Int? {
             if keys == nil {
-                for (position, member) in members.enumerated() where member.key.equals(name, in: contributions) {
-                    return position
+                // Keys read in place: an element read from the array is a copy of the whole
+                // member, key and value, made and destroyed through the runtime's generic
+                // tuple witnesses.
+                let found = members.withUnsafeBufferPointer { members in
+                    members.indices.first { members[$0].key.equals(name, in: contributions) }
                 }
+                if let found { return found }
                 guard members.count + 1 > Self.tableThreshold else { return nil }
                 var table = ByteKeyTable(capacity: members.count * 2, averageKeyLength: 16)
-                for (position, member) in members.enumerated() {
-                    member.key.withContent(in: contributions) { _ = table.position(of: $0, recordingIfNew: position) }
+                members.withUnsafeBufferPointer { members in
+                    for position in members.indices {
+                        members[position].key.withContent(in: contributions) { _ = table.position(of: $0, recordingIfNew: position) }
+                    }
                 }
                 keys = table
             }
@@ -41,6 +47,10 @@ public enum MergedValue: Sendable {
     }
 
     /// A member name: as an upstream wrote it (escapes kept), or gather's own (`group`).
+    ///
+    /// Documents are read through `answer.body`, a stored path: the computed
+    /// `UpstreamContribution.body` hands back a copy, retaining and releasing its arrays at every
+    /// key compared.
     public enum Key: Sendable {
         case upstream(contribution: Int, position: Int)
         case name(String)
@@ -48,7 +58,7 @@ public enum MergedValue: Sendable {
         func withContent<R>(in contributions: [UpstreamContribution], _ body: (UnsafeRawBufferPointer) -> R) -> R {
             switch self {
             case .upstream(let contribution, let position):
-                return contributions[contribution].body.withStringContent(position, body)
+                return contributions[contribution].answer.body.withStringContent(position, body)
             case .name(let name):
                 var name = name
                 return name.withUTF8 { body(UnsafeRawBufferPointer($0)) }
@@ -58,45 +68,90 @@ public enum MergedValue: Sendable {
         func equals(_ content: UnsafeRawBufferPointer, in contributions: [UpstreamContribution]) -> Bool {
             switch self {
             case .upstream(let contribution, let position):
-                return contributions[contribution].body.stringEquals(position, content)
+                return contributions[contribution].answer.body.stringEquals(position, content)
             case .name:
                 return withContent(in: contributions) { $0.elementsEqual(content) }
             }
         }
     }
 
+    /// Writes the value into room reserved once for all of it (its size bounded in a first
+    /// pass), so that a merged object's members, keys and commas do not each call the
+    /// `ByteBuffer`.
     public func write(into writer: inout JSONWriter, contributions: [UpstreamContribution]) {
+        writer.withRawOutput(maximumCount: bound(contributions)) { output in
+            write(into: &output, contributions: contributions)
+        }
+    }
+
+    /// The most bytes `write` writes: what is copied of an upstream's value is never longer
+    /// than its bytes; a gather-made key escapes to at most 6 bytes per byte, plus quotes.
+    private func bound(_ contributions: [UpstreamContribution]) -> Int {
         switch self {
         case .null:
-            writer.writeNull()
+            return 4
         case .upstream(let contribution, let position):
-            writer.write(contributions[contribution].body, position)
+            return contributions[contribution].answer.body.range(position).count
         case .object(let node):
-            writer.writeByte(UInt8(ascii: "{"))
-            for (index, member) in node.members.enumerated() {
-                if index > 0 { writer.writeByte(UInt8(ascii: ",")) }
-                switch member.key {
-                case .upstream(let contribution, let position): writer.write(contributions[contribution].body, position)
-                case .name(let name): writer.writeString(name)
+            // Members read in place (see `ObjectNode.member(named:in:)`).
+            return node.members.withUnsafeBufferPointer { members in
+                var bound = 2
+                for index in members.indices {
+                    switch members[index].key {
+                    case .upstream(let contribution, let position): bound += contributions[contribution].answer.body.range(position).count
+                    case .name(let name): bound += name.utf8.count * 6 + 2
+                    }
+                    bound += 2 + members[index].value.bound(contributions)
                 }
-                writer.writeByte(UInt8(ascii: ":"))
-                member.value.write(into: &writer, contributions: contributions)
+                return bound
             }
-            writer.writeByte(UInt8(ascii: "}"))
         case .concatenated(let arrays):
-            writer.writeByte(UInt8(ascii: "["))
+            // Each array's brackets are not written; the commas between them fit in their place.
+            var bound = 2
+            for (contribution, array) in arrays { bound += contributions[contribution].answer.body.range(array).count }
+            return bound
+        }
+    }
+
+    private func write(into output: inout JSONWriter.RawOutput, contributions: [UpstreamContribution]) {
+        switch self {
+        case .null:
+            output.append("null")
+        case .upstream(let contribution, let position):
+            contributions[contribution].answer.body.forEachCompactRun(of: position) { output.append($0) }
+        case .object(let node):
+            output.append(UInt8(ascii: "{"))
+            node.members.withUnsafeBufferPointer { members in
+                for index in members.indices {
+                    if index > 0 { output.append(UInt8(ascii: ",")) }
+                    switch members[index].key {
+                    case .upstream(let contribution, let position):
+                        contributions[contribution].answer.body.forEachCompactRun(of: position) { output.append($0) }
+                    case .name(let name):
+                        // gather's own key (`group`), one per group an answer: escaped the usual way.
+                        var escaped = JSONWriter(reservingCapacity: name.utf8.count + 2)
+                        escaped.writeString(name)
+                        escaped.buffer.withUnsafeReadableBytes { output.append($0) }
+                    }
+                    output.append(UInt8(ascii: ":"))
+                    members[index].value.write(into: &output, contributions: contributions)
+                }
+            }
+            output.append(UInt8(ascii: "}"))
+        case .concatenated(let arrays):
+            output.append(UInt8(ascii: "["))
             var first = true
             for (contribution, array) in arrays {
                 let document = contributions[contribution].body
                 var element = array + 1
                 while element < document.next(array) {
-                    if !first { writer.writeByte(UInt8(ascii: ",")) }
+                    if !first { output.append(UInt8(ascii: ",")) }
                     first = false
-                    writer.write(document, element)
+                    document.forEachCompactRun(of: element) { output.append($0) }
                     element = document.next(element)
                 }
             }
-            writer.writeByte(UInt8(ascii: "]"))
+            output.append(UInt8(ascii: "]"))
         }
     }
 

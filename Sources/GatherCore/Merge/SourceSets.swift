@@ -16,6 +16,11 @@ struct SourceSets: Sendable {
     /// A new set holding `first`; returns its offset.
     mutating func make(_ first: Int) -> Int {
         let offset = words.count
+        if wordsPerSet == 1 {
+            // Up to 64 upstreams, every route but a sharded one: one word, no generic append.
+            words.append(1 << UInt64(first))
+            return offset
+        }
         words.append(contentsOf: repeatElement(0, count: wordsPerSet))
         insert(first, into: offset)
         return offset

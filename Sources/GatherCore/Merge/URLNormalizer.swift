@@ -15,6 +15,17 @@ public enum URLNormalizer {
     /// Appends the normalised form of UTF-8 `input` to `output`: dedupe runs this for every
     /// item of every answer, straight from the upstream's bytes into the merge's key arena.
     public static func normalize(_ input: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+        // Most URLs an upstream sends are already in normal form: checked in one pass and
+        // appended whole, they skip the copy-and-lowercase loops below.
+        if isNormal(input) {
+            output.append(contentsOf: input)
+            return
+        }
+        normalizeFully(input, into: &output)
+    }
+
+    /// The full normalisation, without the fast path; tests compare the two.
+    static func normalizeFully(_ input: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
         // Built on the stack, then appended in one copy.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(input.count, 1)) { scratch in
             let written = normalize(utf8: input, into: scratch)
@@ -23,7 +34,66 @@ public enum URLNormalizer {
     }
 
     private static func normalize(utf8 input: UnsafeBufferPointer<UInt8>) -> String {
-        String(unsafeUninitializedCapacity: input.count) { normalize(utf8: input, into: $0) }
+        if isNormal(input) { return String(decoding: input, as: UTF8.self) }
+        return String(unsafeUninitializedCapacity: input.count) { normalize(utf8: input, into: $0) }
+    }
+
+    /// Whether `input` is already its own normal form, so that normalising would copy it
+    /// unchanged: a lowercase scheme (or `//`, or none), an authority that is a lowercase host
+    /// alone (no userinfo, port or IPv6 literal — those are left to the full path even when
+    /// nothing in them changes), no leading `www.`, no trailing `/` on the path, no fragment.
+    /// One forward pass plus two `memchr`s. It may say no to a text that is in normal form
+    /// (the full path then copies it), never yes to one that is not.
+    static func isNormal(_ input: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = input.baseAddress, input.count > 0 else { return false }
+        let count = input.count
+        var cursor = 0
+        if isLowercaseLetter(base[0]) {
+            // A scheme already lowercase; one with an uppercase letter stops the scan early and
+            // is then read as authority, where the uppercase letter says no.
+            var position = 1
+            while position < count, isLowercaseSchemeByte(base[position]) { position += 1 }
+            if position + 2 < count, base[position] == UInt8(ascii: ":"), base[position + 1] == UInt8(ascii: "/"),
+               base[position + 2] == UInt8(ascii: "/") {
+                cursor = position + 3
+            }
+        } else if count >= 2, base[0] == UInt8(ascii: "/"), base[1] == UInt8(ascii: "/") {
+            cursor = 2
+        }
+        let hostStart = cursor
+        while cursor < count {
+            let byte = base[cursor]
+            if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") { break }
+            if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { return false }
+            if byte == UInt8(ascii: "@") || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "[")
+                || byte == UInt8(ascii: "#") {
+                return false
+            }
+            cursor += 1
+        }
+        if cursor - hostStart >= 4, base[hostStart] == UInt8(ascii: "w"), base[hostStart + 1] == UInt8(ascii: "w"),
+           base[hostStart + 2] == UInt8(ascii: "w"), base[hostStart + 3] == UInt8(ascii: ".") {
+            return false
+        }
+        let rest = count - cursor
+        guard rest > 0 else { return true }
+        if memchr(base + cursor, Int32(UInt8(ascii: "#")), rest) != nil { return false }
+        let pathEnd: Int
+        if let query = memchr(base + cursor, Int32(UInt8(ascii: "?")), rest) {
+            pathEnd = base.distance(to: query.assumingMemoryBound(to: UInt8.self))
+        } else {
+            pathEnd = count
+        }
+        return pathEnd == cursor || base[pathEnd - 1] != UInt8(ascii: "/")
+    }
+
+    private static func isLowercaseLetter(_ byte: UInt8) -> Bool {
+        byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")
+    }
+
+    private static func isLowercaseSchemeByte(_ byte: UInt8) -> Bool {
+        isLowercaseLetter(byte) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+            || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
     }
 
     /// Plain index loops writing into `output` (at least `input.count` bytes): the result is
