@@ -187,17 +187,11 @@ import Testing
 
     /// Random JSON text with the shapes the writers treat specially.
     struct Generator {
-        var state: UInt64
+        private var source: SplitMixGenerator
 
-        init(seed: UInt64) { state = seed }
+        init(seed: UInt64) { source = SplitMixGenerator(seed: seed) }
 
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        mutating func next() -> UInt64 { source.next() }
 
         mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 
