@@ -92,6 +92,29 @@ struct ClientErrorTests {
         }
     }
 
+    @Test("an idle connection closes with a FIN and keeps reading: a request sent as it closes meets no reset")
+    func idleCloseIsNotAReset() async throws {
+        var limits = ClientLimits()
+        limits.keepAliveIdle = .milliseconds(300)
+        try await GatewayHarness.with(Self.backends, limits: limits, routes: Self.routes) { harness in
+            let client = RawHTTPClient(port: harness.gateway.port)
+            #expect(try client.get("/search").status == 200)
+            // The idle time passes: the gateway's FIN arrives, and nothing else.
+            let idle = try client.readToEnd()
+            #expect(idle.bytes.isEmpty)
+            #expect(idle.end == .closed)
+            // A request sent now stands for one sent just before that FIN reached the client. A
+            // socket closed outright answers it with RST (the client's socket then holds EPIPE);
+            // the lingering gateway reads and drops it: no answer, no reset.
+            try client.send("GET /search HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(try client.pendingSocketError() == 0, "the gateway answered the late request with RST")
+            let late = try client.readToEnd()
+            #expect(late.bytes.isEmpty)
+            #expect(late.end == .closed, "\(late.end)")
+        }
+    }
+
     @Test("past --max-in-flight the gateway sheds with 503 and Retry-After")
     func shedsPastMaxInFlight() async throws {
         let backends = [Backends.backend("slow", [FixturePath(path: "/search", body: Backends.results(["https://s.example/1"]),

@@ -134,6 +134,17 @@ public final class RawHTTPClient {
         }
     }
 
+    /// The shared connection's pending socket error (SO_ERROR, then cleared): ECONNRESET or
+    /// EPIPE once the peer has answered with RST, which a `recv` after the peer's FIN no longer
+    /// reports (it returns the end of stream first). 0 when there is none.
+    public func pendingSocketError() throws -> Int32 {
+        let fd = try shared()
+        var error: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        guard getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0 else { return errno }
+        return error
+    }
+
     private func shared() throws -> Int32 {
         if let connection { return connection }
         let fd = try Self.connect(port: port, timeout: Double(timeoutSeconds))

@@ -31,6 +31,8 @@ final class GatewayHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Made at this connection's first gzipped answer: connections of clients that never accept
     /// gzip (or get only small answers) never have one.
     private var gzip: ResponseGzip?
+    /// Set once an idle connection has sent its FIN (`closeIdle`): what it reads is dropped.
+    private var lingering: Scheduled<Void>?
 
     init(gateway: GatewayContext) {
         self.gateway = gateway
@@ -48,6 +50,7 @@ final class GatewayHandler: ChannelDuplexHandler, RemovableChannelHandler {
         gzip = nil
         waitTimer?.cancel()
         waitTimer = nil
+        lingering?.cancel()
         let access = machine.access
         if let call = machine.closed() {
             call.clientGone()
@@ -60,10 +63,12 @@ final class GatewayHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard lingering == nil else { return }  // a request sent as the connection closed: no answer
         perform(machine.read(.part(unwrapInboundIn(data)), now: context.eventLoop.now), context: context)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if lingering != nil, error is HTTPParserError { return }
         guard let parserError = error as? HTTPParserError else {
             context.fireErrorCaught(error)
             return
@@ -90,7 +95,7 @@ final class GatewayHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if machine.isHoldingReads {
+        if machine.isHoldingReads && lingering == nil {
             readPending = true
         } else {
             context.read()
@@ -348,8 +353,33 @@ final class GatewayHandler: ChannelDuplexHandler, RemovableChannelHandler {
         waitTimerAt = nil
         switch machine.waitTimerFired(now: context.eventLoop.now) {
         case .idle: break
-        case .close: context.channel.close(promise: nil)
+        case .close: closeIdle(context: context)
         case .again(let at): scheduleWaitTimer(at: at, context: context)
+        }
+    }
+
+    /// How long an idle connection that has sent its FIN keeps reading before it closes anyway:
+    /// a few round trips, for whatever the client sent before the FIN reached it.
+    static let lingerLimit: TimeAmount = .milliseconds(500)
+
+    /// Closes a connection that waited too long for a request head (idle keep-alive, a slow
+    /// head, the drain's linger) without a reset: a socket closed while bytes it has not read
+    /// are in its buffer (a request sent just as the wait ran out) answers them with RST, which
+    /// a client reports as an error, while a FIN before any answer is the keep-alive race that
+    /// clients retry on a new connection (RFC 9112 9.3.1; libcurl does for a reused connection
+    /// that gave nothing back). So the output closes first, and reads are dropped until the
+    /// client closes its side (NIO then closes the channel) or `lingerLimit` passes: nginx's
+    /// lingering close. Where half-closing is not possible (an HTTP/2 stream) it closes at once.
+    private func closeIdle(context: ChannelHandlerContext) {
+        guard lingering == nil else { return }
+        let channel = context.channel
+        lingering = context.eventLoop.scheduleTask(in: Self.lingerLimit) { channel.close(promise: nil) }
+        let halfClosed = context.eventLoop.makePromise(of: Void.self)
+        halfClosed.futureResult.whenFailure { _ in channel.close(promise: nil) }
+        context.close(mode: .output, promise: halfClosed)
+        if readPending {
+            readPending = false
+            context.read()
         }
     }
 }
