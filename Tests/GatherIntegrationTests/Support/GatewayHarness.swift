@@ -114,10 +114,11 @@ final class GatewayHarness: Sendable {
         await client.get(target, headers: headers)
     }
 
-    /// Waits (up to 5 s) until `backend` has accepted a connection: the request that opened it is
-    /// then in flight at the gateway, however slow the machine is.
+    /// Waits (up to 10 s) until `backend` has accepted a connection: the request that opened it
+    /// is then in flight at the gateway, however slow the machine is (5 s once ran out on a machine
+    /// that also ran a benchmark on both cores).
     func waitForConnection(to backend: String, count: Int = 1) async throws {
-        let deadline = ContinuousClock.now + .seconds(5)
+        let deadline = ContinuousClock.now + .seconds(10)
         while fixtures.connectionsAccepted(of: backend) < count && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(5))
         }
