@@ -68,7 +68,10 @@ struct DeadlineAndHedgeTests {
             // The primary stalls for 10 s and the deadline is 8 s, so `won_by: hedge` is the proof;
             // this bound only says the hedge went out long before either (the client's clock also
             // counts a loaded machine's scheduling: a CI run at full parallelism took 2.06 s).
-            #expect(response.elapsedMilliseconds < 5_000, "hedge after 50ms; got \(response.elapsedMilliseconds)ms")
+            #expect(response.elapsedMilliseconds < 5_000, """
+                hedge after 50ms; got \(response.elapsedMilliseconds)ms; Server-Timing \
+                \(response.header("Server-Timing") ?? "-"); \(response.text)
+                """)
         }
     }
 
