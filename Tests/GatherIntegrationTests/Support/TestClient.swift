@@ -15,11 +15,14 @@ final class TestClient: Sendable {
         let request = UpstreamRequest(method: method, url: "http://127.0.0.1:\(port)\(target)", headers: headers,
                                       body: body, timeoutMilliseconds: timeoutMilliseconds,
                                       maxBodyBytes: 64 * 1024 * 1024)
+        // The clock stops in the completion, on the engine's thread: a test resumed late (the
+        // cooperative pool has as many threads as cores, and other tests' synchronous waits can
+        // hold them for seconds) must not count that wait as the gateway's time.
         let started = ContinuousClock.now
-        let response = await withCheckedContinuation { continuation in
-            engine.start(request) { continuation.resume(returning: $0) }
+        let (response, ended) = await withCheckedContinuation { continuation in
+            engine.start(request) { continuation.resume(returning: ($0, ContinuousClock.now)) }
         }
-        let elapsed = (ContinuousClock.now - started).milliseconds
+        let elapsed = (ended - started).milliseconds
         switch response.outcome {
         case .completed(let status, let headers, let body):
             return TestResponse(status: status, headers: headers, body: body, elapsedMilliseconds: elapsed)
