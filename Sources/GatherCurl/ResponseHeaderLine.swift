@@ -6,12 +6,16 @@ enum ResponseHeaderLine: Equatable {
     case field(name: String, value: String)
     /// An obsolete folded line (starts with space or tab): more of the previous field's value.
     case continuation(String)
+    /// A field the caller does not keep (see `parse(_:keepingFields:)`).
+    case skippedField
     /// The empty line ending a header block.
     case blank
     /// No colon, or an empty name: ignored.
     case malformed
 
-    static func parse(_ line: UnsafeRawBufferPointer) -> ResponseHeaderLine {
+    /// `keepingFields` false: a field other than Content-Length is `.skippedField`, its name and
+    /// value never copied into Strings.
+    static func parse(_ line: UnsafeRawBufferPointer, keepingFields: Bool = true) -> ResponseHeaderLine {
         var end = line.count
         while end > 0, line[end - 1] == asciiLF || line[end - 1] == asciiCR {
             end -= 1
@@ -37,6 +41,9 @@ enum ResponseHeaderLine: Equatable {
         let (nameFrom, nameTo) = trimmed(line, from: 0, to: colon)
         guard nameFrom < nameTo else {
             return .malformed
+        }
+        if !keepingFields, !isContentLength(line, from: nameFrom, to: nameTo) {
+            return .skippedField
         }
         let (valueFrom, valueTo) = trimmed(line, from: colon + 1, to: end)
         return .field(name: lowercasedString(line, from: nameFrom, to: nameTo),
@@ -85,6 +92,18 @@ enum ResponseHeaderLine: Equatable {
             return 0
         }
         return code
+    }
+
+    /// Whether the name is `content-length`, in any case.
+    private static func isContentLength(_ line: UnsafeRawBufferPointer, from: Int, to: Int) -> Bool {
+        let expected = "content-length".utf8
+        guard to - from == expected.count else { return false }
+        for (offset, byte) in expected.enumerated() {
+            let actual = line[from + offset]
+            let lowered = (actual >= asciiUpperA && actual <= asciiUpperZ) ? actual | 0x20 : actual
+            if lowered != byte { return false }
+        }
+        return true
     }
 
     private static func trimmed(_ line: UnsafeRawBufferPointer, from: Int, to: Int) -> (Int, Int) {

@@ -32,6 +32,8 @@ final class Transfer: @unchecked Sendable {
     var holdsStreamSlot = false
 
     private(set) var headers: [(String, String)] = []
+    /// Header lines most answers carry (nginx sends 5, proxies add a few).
+    static let usualHeaderCount = 12
     private(set) var body: [UInt8] = []
     /// Set when the body (declared or received) passed `maxBodyBytes`: the CURLE_WRITE_ERROR
     /// that follows is ours, not the network's.
@@ -52,11 +54,15 @@ final class Transfer: @unchecked Sendable {
 
     /// Header callback: false aborts the transfer.
     func receiveHeaderLine(_ line: UnsafeRawBufferPointer) -> Bool {
-        switch ResponseHeaderLine.parse(line) {
+        switch ResponseHeaderLine.parse(line, keepingFields: request.keepsHeaders) {
         case .statusLine(let code):
             // A new response starts: an interim 1xx one's headers are dropped.
             statusCode = code
             headers.removeAll(keepingCapacity: true)
+            // Room for a usual header block at once, rather than regrowing it 1, 2, 4, 8.
+            if request.keepsHeaders, headers.capacity < Transfer.usualHeaderCount {
+                headers.reserveCapacity(Transfer.usualHeaderCount)
+            }
         case .field(let name, let value):
             if bodyStarted {
                 return true  // chunked trailers are not response headers
@@ -68,7 +74,9 @@ final class Transfer: @unchecked Sendable {
                 }
                 body.reserveCapacity(min(declared, Transfer.largestReservation))
             }
-            headers.append((name, value))
+            if request.keepsHeaders { headers.append((name, value)) }
+        case .skippedField:
+            break
         case .continuation(let more):
             if !bodyStarted, let last = headers.indices.last {
                 headers[last].1 += " " + more

@@ -24,6 +24,10 @@ public struct UpstreamRequest: Sendable {
     /// Content-Encoding in the headers; `maxBodyBytes` then counts the encoded bytes. For
     /// bodies passed on to a client that accepted the coding the request's Accept-Encoding names.
     public var passEncoded = false
+    /// False: the answer's header fields are not kept (`.completed` carries none), for a caller
+    /// that reads none of them; only Content-Length is still read, for the body limit. Spares
+    /// a String per header value and the list per transfer.
+    public var keepsHeaders = true
 
     public init(
         method: String = "GET",

@@ -45,3 +45,22 @@ import Testing
         #expect(ResponseHeaderLine.contentLength("99999999999999999999999") == Int.max)
     }
 }
+
+struct ResponseHeaderLineSkippingTests {
+    private func parse(_ text: String) -> ResponseHeaderLine {
+        Array(text.utf8).withUnsafeBytes { ResponseHeaderLine.parse($0, keepingFields: false) }
+    }
+
+    @Test func onlyContentLengthIsKeptWhenFieldsAreNot() {
+        #expect(parse("Content-Type: application/json\r\n") == .skippedField)
+        #expect(parse("Content-Lengthy: 3\r\n") == .skippedField)
+        #expect(parse("Content-Lengt: 3\r\n") == .skippedField)
+        #expect(parse("CONTENT-LENGTH: 42\r\n") == .field(name: "content-length", value: "42"))
+        #expect(parse("content-length :  7 \r\n") == .field(name: "content-length", value: "7"))
+        // The rest of a header block reads as it does when fields are kept.
+        #expect(parse("HTTP/1.1 200 OK\r\n") == .statusLine(code: 200))
+        #expect(parse("\r\n") == .blank)
+        #expect(parse("no colon here\r\n") == .malformed)
+        #expect(parse(" folded\r\n") == .continuation("folded"))
+    }
+}

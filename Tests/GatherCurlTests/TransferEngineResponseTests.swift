@@ -20,6 +20,24 @@ struct TransferEngineResponseTests {
         #expect(response.totalMilliseconds > 0)
     }
 
+    @Test func headersNotKeptLeaveTheBodyAndTheDeclaredLimit() async throws {
+        let server = try TestHTTPServer()
+        let engine = TransferEngine(threads: 1)
+        defer { engine.shutdown(); server.stop() }
+
+        var request = UpstreamRequest(url: server.baseURL + "/json", timeoutMilliseconds: 5_000)
+        request.keepsHeaders = false
+        let response = await fetch(engine, request)
+        #expect(response.status == 200)
+        #expect(response.headers.isEmpty)
+        #expect(response.bodyText == "{\"ok\":true}")
+
+        // Content-Length is still read: a declared body past the limit fails before it comes.
+        var big = UpstreamRequest(url: server.baseURL + "/big-declared?n=200000", maxBodyBytes: 100_000)
+        big.keepsHeaders = false
+        #expect(await fetch(engine, big).failure == .tooLarge)
+    }
+
     @Test func postBodyIsForwardedAndEchoed() async throws {
         let server = try TestHTTPServer()
         let engine = TransferEngine(threads: 1)

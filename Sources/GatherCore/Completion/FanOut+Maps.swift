@@ -37,7 +37,7 @@ extension FanOut {
             for _ in 0..<count {
                 outcomes.append(UpstreamOutcome())
                 progress.append(UpstreamProgress(call))
-                dependents.append([])
+                if !dependents.isEmpty { dependents.append([]) }
             }
             pendingCount += count
         }

@@ -8,7 +8,7 @@ extension FanOut {
     }
 
     mutating func releaseDependents(of upstream: Int) {
-        for dependent in dependents[upstream] where !progress[dependent].isFinal {
+        for dependent in dependents(of: upstream) where !progress[dependent].isFinal {
             progress[dependent].waitingOn -= 1
             // The cursor reaches one it has not passed yet; one behind it waits in the queue.
             if progress[dependent].waitingOn == 0 && dependent < nextPrimary {
@@ -22,7 +22,7 @@ extension FanOut {
     /// dependents names the upstream that failed.
     mutating func blockDependents(of upstream: Int, status: UpstreamStatus, at instant: Int64) {
         let blocked: UpstreamStatus = status == .cancelled ? .cancelled : .skipped
-        let direct = dependents[upstream].filter { !progress[$0].isFinal }
+        let direct = dependents(of: upstream).filter { !progress[$0].isFinal }
         for dependent in direct {
             outcomes[dependent].blockedBy = upstream
             outcomes[dependent].blockedStatus = status
@@ -31,6 +31,11 @@ extension FanOut {
         for dependent in direct {
             blockDependents(of: dependent, status: blocked, at: instant)
         }
+    }
+
+    /// The upstreams whose needs include `upstream`.
+    func dependents(of upstream: Int) -> [Int] {
+        upstream < dependents.count ? dependents[upstream] : []
     }
 
     mutating func nextReleased() -> Int? {

@@ -39,7 +39,8 @@ public struct FanOut: Sendable {
     /// Draws the retry backoff's jitter; nil: no jitter.
     var jitter: SplitMixGenerator?
     let quorumNeeded: Int
-    /// `dependents[i]`: the upstreams whose needs include i.
+    /// `dependents[i]`: the upstreams whose needs include i. Empty (no allocation per request)
+    /// when no upstream has needs; read through `dependents(of:)`.
     var dependents: [[Int]]
     /// Upstreams turned into a map's calls (see `expand`): they are not entries of the answer.
     public internal(set) var expandedCount = 0
@@ -66,8 +67,11 @@ public struct FanOut: Sendable {
         var progress: [UpstreamProgress] = []
         var settledOrder: [Int] = []
         var pending = 0
-        var dependents: [[Int]] = Array(repeating: [], count: count)
-        for (index, upstream) in plan.upstreams.enumerated() {
+        var dependents: [[Int]] = []
+        if plan.upstreams.contains(where: { !$0.needs.isEmpty }) {
+            dependents = Array(repeating: [], count: count)
+        }
+        for (index, upstream) in plan.upstreams.enumerated() where !upstream.needs.isEmpty {
             for need in Set(upstream.needs) where need >= 0 && need < count && need != index {
                 dependents[need].append(index)
             }
@@ -109,6 +113,8 @@ public struct FanOut: Sendable {
         guard !started, !isFinished else { return [] }
         started = true
         var actions: [Action] = []
+        // The first primaries go out together: one allocation for their sends.
+        actions.reserveCapacity(min(plan.upstreams.count, parallelLimit) + 1)
         let now = startedAt
         if now >= deadlineAt {
             closeOut(as: .timeout, at: deadlineAt, &actions)

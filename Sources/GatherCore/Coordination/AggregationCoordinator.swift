@@ -132,13 +132,15 @@ public struct AggregationCoordinator: Sendable {
     /// every `upstream` event goes out before the result.
     mutating func run(_ first: [FanOut.Action], now: Int64) -> [Action] {
         var output: [Action] = []
+        // Usually one action each, then the schedule or the finish's two: grown once, not per action.
+        if !first.isEmpty { output.reserveCapacity(first.count + 2) }
         var pending = first
         var finishing = false
         while true {
             for action in pending {
                 switch action {
-                case .send(let attempt): output += send(attempt)
-                case .abort(let id): output += abort(id)
+                case .send(let attempt): send(attempt, into: &output)
+                case .abort(let id): abort(id, into: &output)
                 case .finish: finishing = true
                 }
             }
@@ -146,7 +148,7 @@ public struct AggregationCoordinator: Sendable {
             if pending.isEmpty { break }
         }
         if finishing {
-            output += finish()
+            finish(into: &output)
         } else if let schedule = rescheduled() {
             output.append(schedule)
         }
@@ -154,26 +156,35 @@ public struct AggregationCoordinator: Sendable {
     }
 
     private mutating func send(_ request: AttemptRequest) -> [Action] {
+        var output: [Action] = []
+        send(request, into: &output)
+        return output
+    }
+
+    /// Appends to `output` rather than returning a one-action array per attempt.
+    private mutating func send(_ request: AttemptRequest, into output: inout [Action]) {
         var attempt = request
         let upstream = attempt.id.upstream
         if attempt.kind == .primary {
             if slots[upstream].ticket != nil {
                 slots[upstream].parked = attempt  // sent once its place under max_in_flight comes
-                return []
+                return
             }
             // Admitted (and counted) when planned, or granted later: to that replica.
             if let replica = slots[upstream].unsentPrimary { attempt.replica = replica }
             slots[upstream].unsentPrimary = nil
         }
+        // Room for every upstream's primary at once, rather than regrowing per attempt.
+        if inFlight.capacity == 0 { inFlight.reserveCapacity(slots.count) }
         inFlight.append(attempt.id)
-        return [.transfer(attempt)]
+        output.append(.transfer(attempt))
     }
 
-    private mutating func abort(_ id: AttemptID) -> [Action] {
+    private mutating func abort(_ id: AttemptID, into output: inout [Action]) {
         if slots[id.upstream].parked?.id == id { slots[id.upstream].parked = nil }
-        guard let index = inFlight.firstIndex(of: id) else { return [] }
+        guard let index = inFlight.firstIndex(of: id) else { return }
         inFlight.remove(at: index)
-        return [.abort(id, machine.abortReason(of: id))]
+        output.append(.abort(id, machine.abortReason(of: id)))
     }
 
     /// Looks at upstreams that became final since last time: their progress events, their
@@ -203,8 +214,7 @@ public struct AggregationCoordinator: Sendable {
 
     /// The fan-out is over: the timer, transfers still out, waits and admitted primaries never
     /// sent are all let go, then the answer (unless the client left).
-    private mutating func finish() -> [Action] {
-        var output: [Action] = []
+    private mutating func finish(into output: inout [Action]) {
         if timerAt != nil {
             timerAt = nil
             output.append(.schedule(at: nil))
@@ -223,7 +233,6 @@ public struct AggregationCoordinator: Sendable {
             answered = true
             output.append(.answer)
         }
-        return output
     }
 
     /// `.schedule` when the machine's next wakeup moved.

@@ -72,6 +72,15 @@ public struct PathPattern: Sendable, Equatable, CustomStringConvertible {
     /// The percent-decoded parameters when `path` (without its query) matches, else nil.
     /// A parameter segment that does not decode to UTF-8 does not match.
     public func match(_ path: Substring) -> [String: String]? {
+        // An ASCII path (every real one) is walked segment by segment in its bytes, with no
+        // array of parts per route per request; others keep the Character-wise split below,
+        // whose grapheme rules an ASCII path cannot meet.
+        if path.utf8.allSatisfy({ $0 < 0x80 }) { return matchASCII(path) }
+        return matchSplitting(path)
+    }
+
+    /// `match` for any path: split into Characters' segments.
+    func matchSplitting(_ path: Substring) -> [String: String]? {
         guard path.hasPrefix("/") else { return nil }
         let parts = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == segments.count else { return nil }
@@ -84,6 +93,30 @@ public struct PathPattern: Sendable, Equatable, CustomStringConvertible {
                 guard !part.isEmpty, let value = PercentEncoding.decode(part) else { return nil }
                 parameters[name] = value
             }
+        }
+        return parameters
+    }
+
+    /// `match` for a path of ASCII bytes, where a Character is a byte (but for CR LF, which
+    /// compares equal as bytes too) and String equality is byte equality.
+    func matchASCII(_ path: Substring) -> [String: String]? {
+        let bytes = path.utf8
+        guard bytes.first == UInt8(ascii: "/"), !segments.isEmpty else { return nil }
+        var start = bytes.index(after: bytes.startIndex)
+        var parameters: [String: String] = [:]
+        for (position, segment) in segments.enumerated() {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "/")) ?? bytes.endIndex
+            // The last segment runs to the end of the path, every other one to a '/'.
+            guard (end == bytes.endIndex) == (position == segments.count - 1) else { return nil }
+            let part = path[start..<end]
+            switch segment {
+            case .literal(let text):
+                guard part.utf8.elementsEqual(text.utf8) else { return nil }
+            case .parameter(let name):
+                guard !part.isEmpty, let value = PercentEncoding.decode(part) else { return nil }
+                parameters[name] = value
+            }
+            if end != bytes.endIndex { start = bytes.index(after: end) }
         }
         return parameters
     }

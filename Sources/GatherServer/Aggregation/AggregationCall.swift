@@ -297,6 +297,8 @@ final class AggregationCall {
         let passEncoded = attempt.id.upstream < self.passEncoded.count && self.passEncoded[attempt.id.upstream]
         request.passEncoded = passEncoded
         let passthrough = runtime.route.complete == .first
+        // Only a passed-on answer reads the upstream's header fields (ClassifiedAttempt.classify).
+        request.keepsHeaders = passthrough
         // An attaching map's answers are values put into items, not lists of their own.
         let extractsItems = runtime.route.merge.mode.mergesItems && spec.stage.each?.attach == nil
         let loop = eventLoop
@@ -323,6 +325,8 @@ final class AggregationCall {
             }
         }
         let handle = lane?.start(request, completion: completion) ?? gateway.engine.start(request, completion: completion)
+        // One per route upstream at once, rather than regrowing per transfer.
+        if transfers.capacity == 0 { transfers.reserveCapacity(runtime.route.upstreams.count) }
         transfers.append((id, handle, note))
         return true
     }

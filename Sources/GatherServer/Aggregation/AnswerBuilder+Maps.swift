@@ -9,6 +9,7 @@ extension AnswerBuilder {
         let route = runtime.route
         var contributions: [UpstreamContribution] = []
         var contributors: [Int] = []
+        contributions.reserveCapacity(route.upstreams.count)
         // Which map attaches to which source upstream (by route index).
         var attaching: [Int: Int] = [:]
         for (index, spec) in route.upstreams.enumerated() {

@@ -22,6 +22,7 @@ struct AnswerBuilder {
            case .raw(let upstreamStatus, let contentType, let body, let contentEncoding)? = slots[winner].payload {
             let reports = reports(counts: nil)
             var headers = HTTPHeaders()
+            headers.reserveCapacity(10)
             if let contentType { headers.add(name: "Content-Type", value: contentType) }
             // Encoded only for a client that accepted the coding: the answer varies with it.
             if let contentEncoding { headers.add(name: "Content-Encoding", value: contentEncoding) }
@@ -57,6 +58,8 @@ struct AnswerBuilder {
         var writer = JSONWriter(buffer: allocator.buffer(capacity: 4096))
         EnvelopeWriter.write(envelope, into: &writer)
         var headers = HTTPHeaders()
+        // These, Content-Length and Content-Encoding or Connection (GatewayHandler.send): one allocation.
+        headers.reserveCapacity(9)
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Gather-Partial", value: envelope.partial ? "true" : "false")
         if envelope.stale { headers.add(name: "Gather-Stale", value: "true") }

@@ -251,7 +251,12 @@ final class GatewayHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 body = compressed
             }
         }
-        headers.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes))
+        // The answers built here carry no Content-Length: adding it spares `replaceOrAdd`'s copy.
+        if headers.contains(name: "Content-Length") {
+            headers.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes))
+        } else {
+            headers.add(name: "Content-Length", value: String(body.readableBytes))
+        }
         if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
         let responseHead = HTTPResponseHead(version: head.version, status: response.status, headers: headers)
         context.write(wrapOutboundOut(.head(responseHead)), promise: nil)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import GatherCore
 
@@ -100,5 +101,47 @@ struct RouteTableTests {
         #expect(table.allowsPath("/users/1") == ["GET", "POST"])
         #expect(table.allowsPath("/users/me") == ["GET", "POST"])
         #expect(table.allowsPath("/nothing") == [])
+    }
+}
+
+/// The byte-wise walk that `match` takes for ASCII paths must answer exactly as the split into
+/// Characters does, on every pattern and path: both are run on generated pairs.
+struct PathPatternASCIIWalkTests {
+    private static let patterns = ["/", "/x/", "/search", "/users/{id}", "/users/{id}/orders/{order}", "/a/{b}/",
+                                   "/{a}", "/{a}/{b}", "/files/{name}/raw"]
+    private static let pieces = ["", "/", "//", "users", "x", "a", "search", "orders", "raw", "files", "42", "%2F",
+                                 "%E6%97%A5", "%ZZ", "%C3", "a+b", "x.y", "?", "\r\n", "users/7"]
+
+    @Test func agreesWithTheSplitOnGeneratedPaths() throws {
+        var random = SplitMixGenerator(seed: 0x9A7B)
+        var matched = 0
+        for text in Self.patterns {
+            let pattern = try #require(PathPattern(text))
+            for _ in 0..<400 {
+                var path = Int.random(in: 0..<8, using: &random) == 0 ? "" : "/"
+                for _ in 0..<Int.random(in: 0...4, using: &random) {
+                    path += Self.pieces[Int.random(in: 0..<Self.pieces.count, using: &random)]
+                    if Bool.random(using: &random) { path += "/" }
+                }
+                let walked = pattern.matchASCII(Substring(path))
+                #expect(walked == pattern.matchSplitting(Substring(path)), "\(text) on \(path)")
+                #expect(walked == pattern.match(Substring(path)))
+                if walked != nil { matched += 1 }
+            }
+            // The literal paths themselves, and with a parameter filled in.
+            let filled = text.replacingOccurrences(of: "{a}", with: "v").replacingOccurrences(of: "{b}", with: "w")
+                .replacingOccurrences(of: "{id}", with: "7").replacingOccurrences(of: "{order}", with: "9")
+                .replacingOccurrences(of: "{name}", with: "n")
+            #expect(pattern.matchASCII(Substring(filled)) != nil, "\(text) on \(filled)")
+            #expect(pattern.matchASCII(Substring(filled)) == pattern.matchSplitting(Substring(filled)))
+        }
+        // Generated paths that match exist, so the comparison covers both answers.
+        #expect(matched > 0)
+    }
+
+    @Test func nonASCIIPathsStillMatch() throws {
+        let pattern = try #require(PathPattern("/users/{id}"))
+        #expect(pattern.match("/users/日") == ["id": "日"])
+        #expect(pattern.match("/users/日/x") == nil)
     }
 }
