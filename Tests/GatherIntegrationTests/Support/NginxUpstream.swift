@@ -118,10 +118,17 @@ final class NginxUpstream: Sendable {
     }
 
     /// Connects to every port until all accept (or nginx exited, or 10 s passed).
+    /// Up once nginx has written its pid file, which it does only after it has bound every
+    /// listening socket, and the ports accept. Ports that accept are not enough: the ports come
+    /// from `freePort()`, and another test may bind one of them before nginx does. nginx then
+    /// retries its bind for seconds before it gives up, while its other ports and the other
+    /// test's server accept (seen: TLS handshakes with a plain HTTP server, "wrong version number").
     private func waitUntilListening() async -> Bool {
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline && exit.isRunning {
-            if ports.values.allSatisfy(Self.accepts) { return true }
+            let pid = (try? String(contentsOfFile: folder + "/nginx.pid", encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            if pid == String(exit.pid), ports.values.allSatisfy(Self.accepts) { return true }
             try? await Task.sleep(for: .milliseconds(10))
         }
         return false
