@@ -38,9 +38,14 @@ enum RequestHeaderEncoder {
 
     /// Compares without allocating a lowercased copy.
     static func equalsIgnoringASCIICase(_ text: String, _ lowercase: StaticString) -> Bool {
+        equalsIgnoringASCIICase(bytes: text.utf8, lowercase)
+    }
+
+    /// The same for bytes that are not a String yet (a response header line's name).
+    static func equalsIgnoringASCIICase<Bytes: Sequence<UInt8>>(bytes: Bytes, _ lowercase: StaticString) -> Bool {
         let expected = UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
         var index = 0
-        for byte in text.utf8 {
+        for byte in bytes {
             guard index < expected.count else {
                 return false
             }

@@ -42,7 +42,8 @@ enum ResponseHeaderLine: Equatable {
         guard nameFrom < nameTo else {
             return .malformed
         }
-        if !keepingFields, !isContentLength(line, from: nameFrom, to: nameTo) {
+        if !keepingFields, !RequestHeaderEncoder.equalsIgnoringASCIICase(
+            bytes: UnsafeRawBufferPointer(rebasing: line[nameFrom..<nameTo]), "content-length") {
             return .skippedField
         }
         let (valueFrom, valueTo) = trimmed(line, from: colon + 1, to: end)
@@ -92,18 +93,6 @@ enum ResponseHeaderLine: Equatable {
             return 0
         }
         return code
-    }
-
-    /// Whether the name is `content-length`, in any case.
-    private static func isContentLength(_ line: UnsafeRawBufferPointer, from: Int, to: Int) -> Bool {
-        let expected = "content-length".utf8
-        guard to - from == expected.count else { return false }
-        for (offset, byte) in expected.enumerated() {
-            let actual = line[from + offset]
-            let lowered = (actual >= asciiUpperA && actual <= asciiUpperZ) ? actual | 0x20 : actual
-            if lowered != byte { return false }
-        }
-        return true
     }
 
     private static func trimmed(_ line: UnsafeRawBufferPointer, from: Int, to: Int) -> (Int, Int) {

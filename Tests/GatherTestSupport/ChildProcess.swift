@@ -183,10 +183,7 @@ public enum ChildProcess {
 
         /// For synchronous callers: blocks this thread until the end or the limit (then kills).
         public func waitBlocking(within limit: Duration) -> Int32? {
-            let deadline = ContinuousClock.now + limit
-            while isRunning && ContinuousClock.now < deadline {
-                usleep(5_000)
-            }
+            blockWhileRunning(for: limit)
             if let code { return code }
             killAndReap()
             return nil
@@ -194,7 +191,11 @@ public enum ChildProcess {
 
         private func killAndReap() {
             send(SIGKILL)
-            let deadline = ContinuousClock.now + .seconds(5)
+            blockWhileRunning(for: .seconds(5))
+        }
+
+        private func blockWhileRunning(for limit: Duration) {
+            let deadline = ContinuousClock.now + limit
             while isRunning && ContinuousClock.now < deadline {
                 usleep(5_000)
             }

@@ -142,7 +142,7 @@ public enum MergedValue: Sendable {
             output.append(UInt8(ascii: "["))
             var first = true
             for (contribution, array) in arrays {
-                let document = contributions[contribution].body
+                let document = contributions[contribution].answer.body
                 var element = array + 1
                 while element < document.next(array) {
                     if !first { output.append(UInt8(ascii: ",")) }

@@ -72,11 +72,19 @@ public struct PathPattern: Sendable, Equatable, CustomStringConvertible {
     /// The percent-decoded parameters when `path` (without its query) matches, else nil.
     /// A parameter segment that does not decode to UTF-8 does not match.
     public func match(_ path: Substring) -> [String: String]? {
-        // An ASCII path (every real one) is walked segment by segment in its bytes, with no
-        // array of parts per route per request; others keep the Character-wise split below,
-        // whose grapheme rules an ASCII path cannot meet.
-        if path.utf8.allSatisfy({ $0 < 0x80 }) { return matchASCII(path) }
-        return matchSplitting(path)
+        match(path, isASCII: Self.isASCII(path))
+    }
+
+    /// `match` for a caller that tries many patterns on one path and so looks at its bytes once
+    /// (`RouteTable`). An ASCII path (every real one) is walked segment by segment in its bytes,
+    /// with no array of parts per route per request; others keep the Character-wise split below,
+    /// whose grapheme rules an ASCII path cannot meet.
+    func match(_ path: Substring, isASCII: Bool) -> [String: String]? {
+        isASCII ? matchASCII(path) : matchSplitting(path)
+    }
+
+    static func isASCII(_ path: Substring) -> Bool {
+        path.utf8.allSatisfy { $0 < 0x80 }
     }
 
     /// `match` for any path: split into Characters' segments.

@@ -10,8 +10,9 @@ public struct RouteTable: Sendable {
 
     public func match(method: String, path: Substring) -> (route: Route, params: [String: String])? {
         var best: (route: Route, params: [String: String])?
+        let isASCII = PathPattern.isASCII(path)
         for route in routes where route.method == method {
-            guard let params = route.path.match(path) else { continue }
+            guard let params = route.path.match(path, isASCII: isASCII) else { continue }
             if let current = best, !Self.isMoreSpecific(route.path, than: current.route.path) { continue }
             best = (route, params)
         }
@@ -22,7 +23,8 @@ public struct RouteTable: Sendable {
     /// route has this path (a 404).
     public func allowsPath(_ path: Substring) -> [String] {
         var methods: Set<String> = []
-        for route in routes where route.path.match(path) != nil {
+        let isASCII = PathPattern.isASCII(path)
+        for route in routes where route.path.match(path, isASCII: isASCII) != nil {
             methods.insert(route.method)
         }
         return methods.sorted()
